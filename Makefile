@@ -1,0 +1,66 @@
+# NET patient handouts. The two commands most people need:
+#   make leaflets   build every handout, language and product into output/
+#   make test       run the whole test suite
+# Everything runs inside .venv, created here from pinned dependencies.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
+GEN    := $(PY) -m generator
+
+.PHONY: leaflets test check status fonts extract update new-language compile pseudo bench clean help
+
+help:
+	@echo "make leaflets | test | check | status | extract | update | new-language LANG=xx | compile | pseudo | bench | clean"
+
+$(STAMP): requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed (found %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "Installing pinned dependencies into $(VENV) ..."
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@rm -f $(VENV)/.installed-* && touch $@
+
+venv: $(STAMP)
+
+## fonts: make static TrueType weights from the packaged variable fonts (cached in .cache/fonts)
+fonts: $(STAMP)
+	@$(GEN) fonts
+
+## leaflets: build every handout x language x product into output/
+leaflets: fonts
+	@$(GEN) build
+
+## test: the whole suite, including `generator check` on the shipped content and catalogues
+test: fonts
+	@$(GEN) check
+	@$(PY) -m pytest
+
+check: $(STAMP)
+	@$(GEN) check
+
+status: $(STAMP)
+	@$(GEN) status
+
+## Translator workflow (see docs/TRANSLATING.md)
+extract: $(STAMP)
+	@$(GEN) extract
+
+update: extract
+	@$(GEN) update
+
+new-language: extract
+	@test -n "$(LANG_CODE)$(L)" || (echo "usage: make new-language L=xx   (a locale code such as pt_BR)"; exit 2)
+	@$(GEN) init $(L)$(LANG_CODE)
+
+compile: $(STAMP)
+	@$(GEN) compile
+
+pseudo: extract
+	@$(GEN) pseudo
+
+bench: fonts
+	@$(PY) bench/run.py
+
+clean:
+	rm -rf output/*.pdf output/*/ output/manifest.json .cache

@@ -1,0 +1,197 @@
+"""The build: plan every (handout, language, product, paper), render each, write files + manifest.
+
+Worker processes share the loaded content, catalogues and fonts (loaded once per
+process, never per document). A language whose catalogue fails its checks is left
+out with its messages; the rest still build, and the exit status says so.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import UserError
+
+
+@dataclass(frozen=True)
+class Job:
+    handout: str
+    lang: str
+    product: str
+    paper: str
+
+    @property
+    def file(self) -> str:
+        return f"{self.lang}/{self.handout}-{self.product}-{self.paper}.pdf"
+
+    def label(self) -> str:
+        return f"{self.lang} {self.handout} {self.product} {self.paper}"
+
+
+@dataclass
+class Settings:
+    project: Path
+    out: Path
+    clinic_path: Path | None = None
+    print_shop: bool = False
+
+
+@dataclass
+class Summary:
+    built: int = 0
+    unchanged: int = 0
+    failed: list[str] = field(default_factory=list)
+    skipped_languages: dict[str, list[str]] = field(default_factory=dict)
+
+
+class Workspace:
+    """Everything a worker needs, loaded once per process."""
+
+    def __init__(self, settings: Settings):
+        from .catalogs import Locales
+        from .clinic import load_clinic
+        from .content import load_library
+
+        self.settings = settings
+        self.library = load_library(settings.project / "content")
+        self.locales = Locales(settings.project / "locales")
+        self.clinic = load_clinic(settings.project, settings.clinic_path)
+        self._localizers = {}
+        self._fonts = {}
+
+    def localizer(self, lang: str):
+        from .i18n import Localizer
+
+        if lang not in self._localizers:
+            if lang == "en":
+                self._localizers[lang] = Localizer("en", None, self.source_review_status())
+            else:
+                catalog, headers = self.locales.read(lang)
+                self._localizers[lang] = Localizer(lang, catalog, headers.get("X-Review-Status", "unreviewed"))
+        return self._localizers[lang]
+
+    def source_review_status(self) -> str:
+        return "unreviewed"
+
+    def fonts(self, lang: str):
+        from .fonts import FontStack
+
+        if lang not in self._fonts:
+            self._fonts[lang] = FontStack(lang)
+        return self._fonts[lang]
+
+    def render(self, job: Job) -> tuple[bytes, int]:
+        from .layout import layout_xml
+        from .render import render
+
+        handout = self.library.handouts[job.handout]
+        options = {}
+        if self.settings.print_shop:
+            options = {"bleed": 3 * 72 / 25.4, "crop_marks": True, "cmyk": True}
+        xml = layout_xml(job.product, job.paper, handout, self.localizer(job.lang), self.library, self.clinic, options)
+        result = render(xml, self.fonts(job.lang))
+        return result.pdf, result.pages
+
+
+_WORKSPACE: Workspace | None = None
+
+
+def _run(job: Job) -> tuple[Job, bytes | None, int, str | None]:
+    """Render one job in a worker; user-facing failures come back as a message, not a traceback."""
+    from .i18n import MissingTranslation
+    from .render import RenderError
+
+    try:
+        pdf, pages = _WORKSPACE.render(job)
+        return job, pdf, pages, None
+    except (RenderError, MissingTranslation, UserError) as exc:
+        return job, None, 0, f"{job.label()}: {exc}"
+
+
+def plan(ws: Workspace, langs, handouts, products, paper) -> list[Job]:
+    from .layout import papers_for
+
+    jobs = []
+    for lang in langs:
+        for hid in handouts:
+            h = ws.library.handouts[hid]
+            for product in products:
+                if product not in h.products:
+                    continue
+                for p in papers_for(product, lang, paper):
+                    jobs.append(Job(hid, lang, product, p))
+    return jobs
+
+
+def build(settings: Settings, langs=None, handouts=None, products=None, paper="auto", jobs=None,
+          progress=sys.stderr) -> Summary:
+    global _WORKSPACE
+    from .checks import check_languages
+    from .content import PRODUCTS
+    from .output import Manifest, remove_partials, sha256, write_atomic
+
+    started = time.monotonic()
+    ws = _WORKSPACE = Workspace(settings)
+    all_langs = ["en", *ws.locales.shipped()]
+    langs = langs or all_langs
+    handouts = handouts or sorted(ws.library.handouts)
+    products = products or list(PRODUCTS)
+    for hid in handouts:
+        if hid not in ws.library.handouts:
+            raise UserError(f"unknown handout '{hid}'; choose from: {', '.join(sorted(ws.library.handouts))}")
+    summary = Summary()
+    for lang, problems in check_languages(settings.project, langs).items():
+        if problems:
+            summary.skipped_languages[lang] = problems
+    langs = [lang for lang in langs if lang not in summary.skipped_languages]
+    todo = plan(ws, langs, handouts, products, paper)
+
+    settings.out.mkdir(parents=True, exist_ok=True)
+    remove_partials(settings.out)
+    manifest = Manifest(settings.out)
+    review = {lang: ws.localizer(lang).review_status for lang in langs}
+    n_jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
+
+    def results():
+        if n_jobs == 1:
+            yield from map(_run, todo)
+            return
+        ctx = multiprocessing.get_context("fork")  # workers inherit the loaded workspace
+        with ctx.Pool(n_jobs) as pool:
+            yield from pool.imap_unordered(_run, todo, chunksize=1)
+
+    done = 0
+    for job, pdf, pages, error in results():
+        done += 1
+        if error:
+            summary.failed.append(error)
+        else:
+            write_atomic(settings.out / job.file, pdf)
+            manifest.add({"file": job.file, "handout": job.handout, "language": job.lang, "product": job.product,
+                          "paper": job.paper, "pages": pages, "bytes": len(pdf), "sha256": sha256(pdf),
+                          "review_status": review[job.lang]})
+            manifest.save()
+            summary.built += 1
+        _progress(progress, done, len(todo), job)
+    manifest.save()
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _progress(stream, done: int, total: int, job: Job):
+    if stream is None:
+        return
+    width = 24
+    filled = int(width * done / total) if total else width
+    line = f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {job.label()}"
+    if getattr(stream, "isatty", lambda: False)():
+        stream.write("\r" + line[:100].ljust(100))
+        if done == total:
+            stream.write("\n")
+    else:
+        stream.write(line + "\n")
+    stream.flush()

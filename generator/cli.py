@@ -1,0 +1,173 @@
+"""Command line: `python -m generator build|check|status|fonts|extract|update|init|compile|pseudo`.
+
+A user mistake is one line on stderr and exit status 1 (or 2 for a bad command
+line); `--debug` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from pathlib import Path
+
+from .errors import Problems, UserError
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def _parser() -> argparse.ArgumentParser:
+    from .content import PRODUCTS
+    from .layout import PAPER_CHOICES
+
+    p = argparse.ArgumentParser(prog="python -m generator", description="NET patient handouts: build and check.")
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="render PDFs into output/")
+    b.add_argument("--lang", action="append", help="language code (repeatable); default: English + locales/LINGUAS")
+    b.add_argument("--handout", action="append", help="handout id (repeatable); default: all")
+    b.add_argument("--product", action="append", choices=PRODUCTS, help="product (repeatable); default: all")
+    b.add_argument("--paper", default="auto", choices=PAPER_CHOICES,
+                   help="auto: the language's region (US Letter or A4); all: both; or one paper")
+    b.add_argument("--out", type=Path, default=PROJECT / "output", help="output folder (default: output/)")
+    b.add_argument("--jobs", type=int, default=None, help="worker processes (default: number of cores)")
+    b.add_argument("--clinic", type=Path, default=None, help="clinic file (default: clinic.toml)")
+    b.add_argument("--print-shop", action="store_true", help="3 mm bleed, crop marks, TrimBox, CMYK colours")
+    b.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    for name, text in (("check", "content and translation checks"), ("status", "translation progress per language"),
+                       ("fonts", "prepare static font weights in .cache/fonts"),
+                       ("extract", "write locales/messages.pot"), ("update", "merge messages.pot into every .po"),
+                       ("compile", "write .mo files"), ("pseudo", "make a pseudo-localised catalogue")):
+        s = sub.add_parser(name, help=text)
+        s.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    i = sub.add_parser("init", help="start a new language from messages.pot")
+    i.add_argument("lang")
+    i.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    return p
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    os.chdir(PROJECT)  # every path in messages is relative to the project
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return COMMANDS[args.command](args) or 0
+    except Problems as exc:
+        if args.debug:
+            raise
+        for line in exc.problems:
+            print(line, file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s) found.", file=sys.stderr)
+        return 1
+    except UserError as exc:
+        if args.debug:
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\ninterrupted: finished files are kept, no partial file was left, manifest.json matches the disk",
+              file=sys.stderr)
+        return 130
+
+
+def _terminate(signum, frame):
+    raise KeyboardInterrupt
+
+
+def cmd_build(args) -> int:
+    from .build import Settings, build
+
+    if args.jobs is not None and args.jobs < 1:
+        raise UserError("--jobs must be 1 or more")
+    out = args.out.resolve()
+    settings = Settings(PROJECT, out, args.clinic.resolve() if args.clinic else None, args.print_shop)
+    summary = build(settings, args.lang, args.handout, args.product, args.paper, args.jobs)
+    for lang, problems in summary.skipped_languages.items():
+        for line in problems:
+            print(line, file=sys.stderr)
+        print(f"{lang}: left out of this build ({len(problems)} problem(s) above)", file=sys.stderr)
+    for line in summary.failed:
+        print(f"failed: {line}", file=sys.stderr)
+    print(f"built {summary.built}, unchanged {summary.unchanged}, failed {len(summary.failed)}, "
+          f"languages left out {len(summary.skipped_languages)}, in {summary.seconds:.1f} s -> {out}",
+          file=sys.stderr)
+    return 1 if summary.failed or summary.skipped_languages else 0
+
+
+def cmd_check(args) -> int:
+    from .checks import check_languages, pot_is_current
+    from .catalogs import Locales
+    from .content import load_library
+
+    load_library(PROJECT / "content")  # raises Problems with every content problem
+    problems = pot_is_current(PROJECT)
+    langs = Locales(PROJECT / "locales").shipped()
+    for lang, found in check_languages(PROJECT, langs).items():
+        problems += found
+    if problems:
+        raise Problems(problems)
+    print(f"check: content and {len(langs)} catalogue(s) OK", file=sys.stderr)
+    return 0
+
+
+def cmd_status(args) -> int:
+    from .status import status_table
+
+    print(status_table(PROJECT))
+    return 0
+
+
+def cmd_fonts(args) -> int:
+    from .fonts import prepare_all
+
+    paths = prepare_all()
+    print(f"fonts: {len(paths)} static weights ready in .cache/fonts", file=sys.stderr)
+    return 0
+
+
+def cmd_extract(args) -> int:
+    from .catalogs import extract
+
+    catalog = extract(PROJECT)
+    print(f"extract: {len([m for m in catalog if m.id])} messages -> locales/messages.pot", file=sys.stderr)
+    return 0
+
+
+def cmd_update(args) -> int:
+    from .catalogs import Locales, update
+
+    done = update(Locales(PROJECT / "locales"))
+    print(f"update: {', '.join(done) or 'no catalogues'} updated from messages.pot", file=sys.stderr)
+    return 0
+
+
+def cmd_init(args) -> int:
+    from .catalogs import Locales, init
+
+    path = init(Locales(PROJECT / "locales"), args.lang)
+    print(f"init: started {path}; add '{args.lang}' to locales/LINGUAS when it is complete", file=sys.stderr)
+    return 0
+
+
+def cmd_compile(args) -> int:
+    from .catalogs import Locales, compile_all
+
+    paths = compile_all(Locales(PROJECT / "locales"))
+    print(f"compile: {len(paths)} .mo file(s) written", file=sys.stderr)
+    return 0
+
+
+def cmd_pseudo(args) -> int:
+    from .catalogs import pseudo
+
+    path = pseudo(PROJECT)
+    print(f"pseudo: wrote {path}; build it with `python -m generator build --lang en_XA`", file=sys.stderr)
+    return 0
+
+
+COMMANDS = {"build": cmd_build, "check": cmd_check, "status": cmd_status, "fonts": cmd_fonts,
+            "extract": cmd_extract, "update": cmd_update, "init": cmd_init, "compile": cmd_compile,
+            "pseudo": cmd_pseudo}

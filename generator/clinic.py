@@ -1,0 +1,87 @@
+"""The clinic's own details (clinic.toml), printed on every product.
+
+The shipped file is deliberately generic: with no name, products say "Your care
+team" (in the reader's language) and leave a line to write a phone number on.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from .errors import UserError, where
+from .layout import Clinic
+
+KEYS = ("name", "phone", "website", "address", "logo")
+PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{3,30}([ ]?(ext\.?|x)[ ]?[0-9]{1,6})?$")
+WEBSITE = re.compile(r"^(https?://)?[A-Za-z0-9.-]+\.[A-Za-z]{2,}(/[^\s<>\"]*)?$")
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+MAX_LOGO_PIXELS = 4000 * 4000
+
+
+def load_clinic(project: Path, path: Path | None = None) -> Clinic:
+    path = Path(path) if path else project / "clinic.toml"
+    if not path.exists():
+        if path == project / "clinic.toml":
+            return Clinic("", "", "", "", None, generic=True)
+        raise UserError("clinic file not found; check the --clinic path", where(path))
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise UserError("not UTF-8 text; save it as UTF-8", where(path))
+    except tomllib.TOMLDecodeError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        raise UserError(f"TOML syntax error: {exc}; put text in double quotes", where(path, int(line.group(1)) if line else None))
+    section = data.get("clinic")
+    if not isinstance(section, dict):
+        raise UserError("needs a [clinic] section with name, phone, website, address, logo", where(path))
+    for key, value in section.items():
+        if key not in KEYS:
+            raise UserError(f"unknown key '{key}' in [clinic]; allowed: {', '.join(KEYS)}", where(path))
+        if not isinstance(value, str):
+            raise UserError(f"'{key}' must be text in double quotes", where(path))
+    get = lambda k: section.get(k, "").strip()  # noqa: E731
+    from .markup import MarkupProblem, parse_inline
+
+    for key in KEYS:
+        try:
+            if get(key) and parse_inline(get(key)) and "<" in get(key):
+                raise MarkupProblem("markup is not allowed here")
+        except MarkupProblem as exc:
+            raise UserError(f"'{key}': {exc}", where(path)) from None
+    if get("phone") and not PHONE.match(get("phone")):
+        raise UserError(f"phone {get('phone')!r} does not look like a phone number (digits, spaces, + ( ) - .)", where(path))
+    if get("website") and not WEBSITE.match(get("website")):
+        raise UserError(f"website {get('website')!r} is not a web address such as https://example.org", where(path))
+    logo = _logo(project, path, get("logo")) if get("logo") else None
+    name = get("name")
+    return Clinic(name, get("phone"), get("website"), get("address"), logo, generic=not name)
+
+
+def _logo(project: Path, clinic_file: Path, value: str) -> str:
+    if re.match(r"^[a-z][a-z0-9+.-]*://", value, re.I):
+        raise UserError(f"logo {value!r} is a URL; download the image into the project and give its path", where(clinic_file))
+    logo = (clinic_file.parent / value).resolve()
+    roots = [project.resolve(), clinic_file.parent.resolve()]
+    if not any(logo.is_relative_to(r) for r in roots):
+        raise UserError(f"logo {value!r} is outside the project; copy it next to clinic.toml", where(clinic_file))
+    if not logo.is_file():
+        raise UserError(f"logo {value!r} not found", where(clinic_file))
+    if logo.stat().st_size > MAX_LOGO_BYTES:
+        raise UserError(f"logo {value!r} is larger than 2 MB; use a smaller PNG or JPEG", where(clinic_file))
+    head = logo.read_bytes()[:16]
+    if not (head.startswith(b"\x89PNG\r\n\x1a\n") or head.startswith(b"\xff\xd8\xff")):
+        raise UserError(f"logo {value!r} is not a PNG or JPEG image", where(clinic_file))
+    try:
+        from PIL import Image
+
+        with Image.open(logo) as img:
+            if img.width * img.height > MAX_LOGO_PIXELS:
+                raise UserError(f"logo {value!r} is {img.width}x{img.height} pixels; use at most 4000x4000", where(clinic_file))
+            img.verify()
+    except UserError:
+        raise
+    except Exception as exc:  # Pillow raises many types for damaged files
+        raise UserError(f"logo {value!r} cannot be read as an image ({exc.__class__.__name__})", where(clinic_file))
+    return str(logo)

@@ -1,0 +1,118 @@
+"""Stage 2: translate and format for one language.
+
+A Localizer turns content messages and template strings into safe markup for one
+locale: the catalogue's translation (never a fuzzy one), placeholders filled with
+numbers, percentages and plurals formatted by Babel, inline markup re-emitted by
+markup.to_markup so nothing from a catalogue can inject layout markup.
+"""
+
+from __future__ import annotations
+
+import gettext
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+from markupsafe import Markup
+
+from .content import PLACEHOLDER, Msg, Var
+from .markup import to_markup
+
+SOURCE_LANGUAGE = "en"
+
+
+class MissingTranslation(Exception):
+    def __init__(self, lang: str, msgid: str):
+        super().__init__(f"{lang}: message {msgid[:60]!r} is not translated")
+
+
+def locale_for(lang: str) -> Locale:
+    return Locale.parse(lang)
+
+
+def is_rtl(lang: str) -> bool:
+    return locale_for(lang).character_order == "right-to-left"
+
+
+class Localizer:
+    """Everything a template needs to speak one language."""
+
+    def __init__(self, lang: str, catalog=None, review_status: str = "unreviewed"):
+        self.lang = lang
+        self.locale = locale_for(lang)
+        self.rtl = self.locale.character_order == "right-to-left"
+        self.review_status = review_status
+        self._strings: dict[tuple[str | None, str], object] = {}
+        self._plural = lambda n: int(n != 1)
+        if catalog is not None:
+            self._plural = gettext.c2py(catalog.plural_expr)
+            for m in catalog:
+                if m.id and not m.fuzzy and m.string and all(m.string if isinstance(m.string, tuple) else [m.string]):
+                    key = m.id[0] if isinstance(m.id, tuple) else m.id
+                    self._strings[(m.context, key)] = m.string
+
+    # -- lookups -----------------------------------------------------------
+    def _lookup(self, msgid: str, context: str | None) -> str:
+        if self.lang == SOURCE_LANGUAGE:
+            return msgid
+        try:
+            found = self._strings[(context, msgid)]
+        except KeyError:
+            raise MissingTranslation(self.lang, msgid) from None
+        return found[0] if isinstance(found, tuple) else found
+
+    def _lookup_plural(self, one: str, other: str, n: int, context: str | None) -> str:
+        if self.lang == SOURCE_LANGUAGE:
+            return one if n == 1 else other
+        try:
+            forms = self._strings[(context, one)]
+        except KeyError:
+            raise MissingTranslation(self.lang, one) from None
+        index = self._plural(n)
+        return forms[index] if isinstance(forms, tuple) and index < len(forms) else forms[-1]
+
+    # -- formatting --------------------------------------------------------
+    def number(self, value) -> str:
+        return format_decimal(value, locale=self.locale)
+
+    def percent(self, value) -> str:
+        return format_percent(value, locale=self.locale)
+
+    def date(self, value) -> str:
+        return format_date(value, format="long", locale=self.locale)
+
+    def _format_var(self, var: Var) -> str:
+        if var.kind == "number":
+            return self.number(var.value)
+        if var.kind == "percent":
+            return self.percent(var.value)
+        form = self._lookup_plural(var.one.text, var.other.text, var.value, var.one.context)
+        return _fill(form, {"n": self.number(var.value)})
+
+    # -- what templates call -------------------------------------------------
+    def msg(self, m: Msg | None) -> Markup:
+        """A content message, translated and formatted."""
+        if m is None:
+            return Markup("")
+        text = self._lookup(m.text, m.context)
+        values = {name: self._format_var(var) for name, var in m.vars.items()}
+        return to_markup(text, lambda s: _fill(s, values))
+
+    def gettext(self, msgid: str, **values) -> Markup:
+        return self.pgettext(None, msgid, **values)
+
+    def pgettext(self, context: str | None, msgid: str, **values) -> Markup:
+        text = self._lookup(msgid, context)
+        shown = {k: str(v) for k, v in values.items()}
+        return to_markup(text, lambda s: _fill(s, shown))
+
+    def ngettext(self, one: str, other: str, n: int, **values) -> Markup:
+        text = self._lookup_plural(one, other, n, None)
+        shown = {"n": self.number(n), **{k: str(v) for k, v in values.items()}}
+        return to_markup(text, lambda s: _fill(s, shown))
+
+
+def _fill(text: str, values: dict) -> str:
+    """Replace {name} placeholders; anything else in braces is left as it is."""
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+

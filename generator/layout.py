@@ -1,0 +1,147 @@
+"""Stage 3: fill a product's Jinja2 template with one handout in one language.
+
+The template (generator/templates/<product>.xml.j2) owns the layout; this module
+hands it localized, escaped data and the page size. Autoescaping is on, so any
+text that is not our own Markup is escaped: a translation cannot add elements.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.numbers import format_decimal
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from .content import Block, Handout, Library
+from .i18n import Localizer
+from .markup import plain
+
+TEMPLATES = Path(__file__).parent / "templates"
+MM = 72 / 25.4
+
+# Trim sizes in points (1/72 in).
+PAPERS = {
+    "a4": (210 * MM, 297 * MM),
+    "letter": (8.5 * 72, 11 * 72),
+    "a3": (297 * MM, 420 * MM),
+    "tabloid": (11 * 72, 17 * 72),
+    "id-1": (85.6 * MM, 54 * MM),
+}
+# Which paper each product uses in the ISO and the US paper families.
+PRODUCT_PAPERS = {
+    "leaflet": {"iso": "a4", "us": "letter"},
+    "large-print": {"iso": "a4", "us": "letter"},
+    "poster": {"iso": "a3", "us": "tabloid"},
+    "card": {"iso": "id-1", "us": "id-1"},
+}
+# CLDR supplemental data, measurementData/paperSize: the territories that use US Letter.
+LETTER_TERRITORIES = {"BZ", "CA", "CL", "CO", "CR", "GT", "MX", "NI", "PA", "PH", "PR", "SV", "US", "VE"}
+
+
+def paper_family(lang: str) -> str:
+    """'us' for Letter territories, else 'iso', from the locale's (likely) territory."""
+    from babel import Locale
+    from babel.core import get_global
+
+    locale = Locale.parse(lang)
+    territory = locale.territory or Locale.parse(get_global("likely_subtags").get(locale.language, lang)).territory
+    return "us" if territory in LETTER_TERRITORIES else "iso"
+
+
+FAMILY_OF_PAPER = {"a4": "iso", "a3": "iso", "letter": "us", "tabloid": "us"}
+PAPER_CHOICES = ("auto", "all", *PAPERS)
+
+
+def papers_for(product: str, lang: str, requested: str) -> list[str]:
+    """Papers to build: 'auto' follows the region, 'all' gives both families, a paper name forces
+    that family (--paper a4 also makes posters A3); 'id-1' only concerns the card."""
+    choices = PRODUCT_PAPERS[product]
+    if requested == "auto":
+        return [choices[paper_family(lang)]]
+    if requested == "all":
+        return list(dict.fromkeys(choices.values()))
+    if requested == "id-1":
+        return ["id-1"] if product == "card" else []
+    return [choices[FAMILY_OF_PAPER[requested]]]
+
+
+@dataclass
+class Clinic:
+    name: str
+    phone: str
+    website: str
+    address: str
+    logo: str | None = None
+    generic: bool = False  # the default: "Your care team", never a made-up clinic
+
+
+def _environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["j2", "xml"]),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["plain"] = lambda m: plain(str(m)) if isinstance(m, Markup) else str(m)
+    env.filters["pt"] = lambda v: f"{float(v):.2f}"
+    return env
+
+
+ENV = _environment()
+
+
+def cite_numbers(handout: Handout) -> dict[str, int]:
+    """Vancouver numbering: references numbered in order of first citation in this handout."""
+    numbers: dict[str, int] = {}
+    for ref, _ in handout.citations():
+        numbers.setdefault(ref, len(numbers) + 1)
+    return numbers
+
+
+def _cites(ids: list[str], numbers: dict[str, int]) -> str:
+    return ",".join(str(n) for n in sorted({numbers[i] for i in ids}))
+
+
+def _block(block: Block, loc: Localizer, numbers: dict[str, int]) -> dict:
+    return {"kind": block.kind, "severity": block.severity, "title": loc.msg(block.title),
+            "text": loc.msg(block.text) if block.text else None, "items": [loc.msg(m) for m in block.items],
+            "cites": _cites(block.cite, numbers)}
+
+
+def localized(handout: Handout, loc: Localizer, library: Library) -> dict:
+    """The handout as a template sees it: translated Markup, citation numbers, references."""
+    numbers = cite_numbers(handout)
+    view = {
+        "id": handout.id, "title": loc.msg(handout.title), "summary": loc.msg(handout.summary),
+        "version": handout.version, "published": loc.date(handout.published),
+        "next_review": loc.date(handout.next_review),
+        "sections": [{"heading": loc.msg(s.heading), "role": s.role,
+                      "blocks": [_block(b, loc, numbers) for b in s.blocks]} for s in handout.sections],
+        "references": [(n, library.references[ref].vancouver()) for ref, n in numbers.items()],
+        "poster": None, "card": None,
+    }
+    if handout.poster:
+        p = handout.poster
+        view["poster"] = {"headline": loc.msg(p.headline), "symptoms": [loc.msg(m) for m in p.symptoms],
+                          "cites": _cites(p.cite, numbers),
+                          "callout": _block(p.callout, loc, numbers) if p.callout else None}
+    if handout.card:
+        c = handout.card
+        view["card"] = {"title": loc.msg(c.title), "statement": loc.msg(c.statement),
+                        "for_staff": [loc.msg(m) for m in c.for_staff], "cites": _cites(c.cite, numbers)}
+    return view
+
+
+def layout_xml(product: str, paper: str, handout: Handout, loc: Localizer, library: Library, clinic: Clinic,
+               options: dict | None = None) -> str:
+    """Render the product's template to layout XML (see docs/LAYOUT.md)."""
+    width, height = PAPERS[paper]
+    digits = "".join(format_decimal(i, locale=loc.locale) for i in range(10))
+    context = {
+        "product": product, "paper": paper, "page": {"width": width, "height": height},
+        "lang": loc.lang.replace("_", "-"), "rtl": loc.rtl, "dir": "rtl" if loc.rtl else "ltr",
+        "h": localized(handout, loc, library), "clinic": clinic, "digits": digits,
+        "review_status": loc.review_status, "source_language": loc.lang == "en",
+        "_": loc.gettext, "gettext": loc.gettext, "pgettext": loc.pgettext, "ngettext": loc.ngettext,
+        "options": {"bleed": 0, "crop_marks": False, "cmyk": False, "scale": 1.0, **(options or {})},
+        "mm": MM,
+    }
+    return ENV.get_template(f"{product}.xml.j2").render(context)

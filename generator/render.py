@@ -1,0 +1,451 @@
+"""Stage 4: render a layout document (XML written by a Jinja2 template) with ReportLab.
+
+Templates own the layout: page size, frames, styles, colours, what goes where.
+This module only knows a small vocabulary (docs/LAYOUT.md) and turns it into
+Platypus flowables. It never evaluates anything, never loads a file the template
+did not name from the project, and refuses a document that does not fit the
+pages it is allowed (so fixed-size products never clip text silently).
+"""
+
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (CondPageBreak, Flowable, Frame, KeepTogether, NextPageTemplate, PageBreak,
+                                PageTemplate, Paragraph, Spacer, Table, TableStyle)
+from reportlab.platypus.doctemplate import BaseDocTemplate, LayoutError
+from xml.sax.saxutils import escape
+
+from . import _reportlab_fixes  # noqa: F401  (an upstream bug with Arabic marks)
+from .fonts import FontStack, MissingGlyph
+
+INLINE = {"b", "i", "cite", "br"}
+
+
+class RenderError(Exception):
+    """Something a person must fix (text does not fit, a glyph is missing); names the text."""
+
+
+@dataclass
+class Result:
+    pdf: bytes
+    pages: int
+
+
+# ---------------------------------------------------------------- inline text
+
+class _Inline:
+    """Turns an XML element's mixed content into ReportLab paragraph markup with font runs."""
+
+    def __init__(self, fonts: FontStack):
+        self.fonts = fonts
+
+    def convert(self, el: ET.Element, bold: bool = False) -> str:
+        out = [self._text(el.text or "", bold)]
+        for child in el:
+            tag = child.tag
+            if tag not in INLINE:
+                raise RenderError(f"layout: <{tag}> cannot appear inside text")
+            if tag == "br":
+                out.append("<br/>")
+            elif tag == "cite":
+                out.append(f"<super>{self.convert(child, bold)}</super>")
+            else:
+                out.append(f"<{tag}>{self.convert(child, bold or tag == 'b')}</{tag}>")
+            out.append(self._text(child.tail or "", bold))
+        return "".join(out)
+
+    def _text(self, text: str, bold: bool) -> str:
+        if not text:
+            return ""
+        parts = []
+        for index, run in self.fonts.runs(text, bold):
+            if index == 0:
+                parts.append(escape(run))
+            else:
+                parts.append(f'<font name="{self.fonts.names[index]["regular"]}">{escape(run)}</font>')
+        return "".join(parts)
+
+
+def plain_text(el: ET.Element) -> str:
+    return "".join(el.itertext()).strip()
+
+
+# ---------------------------------------------------------------- flowables
+
+class Bulleted(Flowable):
+    """A paragraph with a bullet on its starting side (left, or right in right-to-left text)."""
+
+    def __init__(self, para: Paragraph, bullet: str, indent: float, rtl: bool, first: bool = True):
+        super().__init__()
+        self.para, self.bullet, self.indent, self.rtl, self.first = para, bullet, indent, rtl, first
+
+    def wrap(self, aw, ah):
+        self._aw = aw
+        w, h = self.para.wrap(aw - self.indent, ah)
+        self.width, self.height = aw, h
+        return aw, h
+
+    def split(self, aw, ah):
+        parts = self.para.split(aw - self.indent, ah)
+        return [Bulleted(p, self.bullet, self.indent, self.rtl, first=(i == 0 and self.first))
+                for i, p in enumerate(parts)]
+
+    def getSpaceBefore(self):
+        return self.para.getSpaceBefore()
+
+    def getSpaceAfter(self):
+        return self.para.getSpaceAfter()
+
+    def draw(self):
+        x = 0 if self.rtl else self.indent
+        self.para.drawOn(self.canv, x, 0)
+        if self.first:
+            style = self.para.style
+            self.canv.setFont(style.fontName, style.fontSize)
+            self.canv.setFillColor(style.textColor)
+            y = self.height - style.fontSize * 1.0 - (style.leading - style.fontSize) / 2 + 1
+            if self.rtl:
+                self.canv.drawRightString(self.width - self.indent * 0.3, y, self.bullet)
+            else:
+                self.canv.drawString(self.indent * 0.3, y, self.bullet)
+
+
+class QR(Flowable):
+    """A QR code drawn with ReportLab's own barcode support (no image files)."""
+
+    def __init__(self, value: str, size: float, align: str):
+        super().__init__()
+        from reportlab.graphics.barcode.qr import QrCodeWidget
+
+        self.value, self.size, self.align = value, size, align
+        self.widget = QrCodeWidget(value, barLevel="M")
+
+    def wrap(self, aw, ah):
+        self._aw = aw
+        return aw, self.size
+
+    def draw(self):
+        from reportlab.graphics.shapes import Drawing
+
+        b = self.widget.getBounds()
+        w, h = b[2] - b[0], b[3] - b[1]
+        d = Drawing(self.size, self.size, transform=[self.size / w, 0, 0, self.size / h, 0, 0])
+        d.add(self.widget)
+        x = {"start": 0, "center": (self._aw - self.size) / 2, "end": self._aw - self.size}[self.align]
+        d.drawOn(self.canv, x, 0)
+
+
+def labelled(flowable: Flowable, text: str) -> Flowable:
+    """Remember the text a flowable shows, so an overflow can name it."""
+    flowable._net_label = text
+    return flowable
+
+
+# ---------------------------------------------------------------- the document
+
+def _num(el, name, default=None):
+    value = el.get(name)
+    if value is None:
+        if default is None:
+            raise RenderError(f"layout: <{el.tag}> needs '{name}'")
+        return default
+    return float(value)
+
+
+def _color(value: str | None, cmyk: bool):
+    if not value:
+        return None
+    if "," in value:  # "#rrggbb,c,m,y,k": the palette gives both; print-shop mode uses CMYK
+        rgb, *k = value.split(",")
+        if cmyk:
+            c, m, y, kk = (float(v) for v in k)
+            return colors.CMYKColor(c, m, y, kk)
+        value = rgb
+    return colors.HexColor(value)
+
+
+class _Doc(BaseDocTemplate):
+    def __init__(self, buf, renderer, **kw):
+        super().__init__(buf, **kw)
+        self.renderer = renderer
+        self.placed: list[tuple[int, str]] = []
+
+    def afterFlowable(self, flowable):
+        label = getattr(flowable, "_net_label", None)
+        if label:
+            self.placed.append((self.page, label))
+
+
+class Renderer:
+    """One layout XML document -> PDF bytes."""
+
+    def __init__(self, xml: str, fonts: FontStack):
+        try:
+            self.root = ET.fromstring(xml)
+        except ET.ParseError as exc:  # a template bug, not a user's: keep the position for the developer
+            raise RenderError(f"layout XML is malformed ({exc})")
+        self.fonts = fonts
+        self.inline = _Inline(fonts)
+        r = self.root
+        self.rtl = r.get("dir") == "rtl"
+        self.cmyk = r.get("color-mode") == "cmyk"
+        self.cjk = fonts.scripts[0] == "han"
+        self.width, self.height = _num(r, "width"), _num(r, "height")
+        self.bleed = _num(r, "bleed", 0.0)
+        self.max_pages = int(r.get("max-pages", "0")) or None
+        self.styles = {s.get("name"): self._style(s) for s in r.iter("style")}
+
+    # -- styles ----------------------------------------------------------
+    def _style(self, s: ET.Element) -> ParagraphStyle:
+        role = s.get("font", "regular")
+        align = s.get("align", "start")
+        alignment = {"start": TA_RIGHT if self.rtl else TA_LEFT, "end": TA_LEFT if self.rtl else TA_RIGHT,
+                     "center": TA_CENTER, "justify": TA_JUSTIFY}[align]
+        size = _num(s, "size")
+        style = ParagraphStyle(
+            s.get("name"), fontName=self.fonts.primary[role], fontSize=size,
+            leading=_num(s, "leading", size * 1.3), textColor=_color(s.get("color", "#000000"), self.cmyk),
+            alignment=alignment, spaceBefore=_num(s, "space-before", 0.0), spaceAfter=_num(s, "space-after", 0.0),
+            leftIndent=_num(s, "indent", 0.0) if not self.rtl else 0, rightIndent=_num(s, "indent", 0.0) if self.rtl else 0,
+            allowWidows=0, allowOrphans=0, splitLongWords=1,
+            backColor=_color(s.get("background"), self.cmyk), borderPadding=_num(s, "padding", 0.0),
+        )
+        if s.get("keep-with-next") == "yes":
+            style.keepWithNext = 1
+        if self.rtl and s.get("dir") == "ltr":  # e.g. English references inside an Arabic leaflet
+            style.alignment = TA_LEFT if alignment == TA_RIGHT else alignment
+        elif self.rtl:
+            style.wordWrap = "RTL"
+        elif self.cjk:
+            style.wordWrap = "CJK"
+        style.shaping = 1 if self.fonts.shaped else 0
+        style.uriWasteReduce = 0
+        return style
+
+    def style(self, name: str) -> ParagraphStyle:
+        try:
+            return self.styles[name]
+        except KeyError:
+            raise RenderError(f"layout: style '{name}' is not defined") from None
+
+    def para(self, el: ET.Element, style_name: str | None = None) -> Paragraph:
+        try:
+            markup = self.inline.convert(el, bold=self.style(style_name or el.get("style", "body")).fontName == self.fonts.primary["bold"])
+        except MissingGlyph as exc:
+            raise RenderError(f"{exc}, in text: {plain_text(el)[:70]!r}") from None
+        return Paragraph(markup, self.style(style_name or el.get("style", "body")))
+
+    # -- story -----------------------------------------------------------
+    def flowables(self, parent: ET.Element) -> list:
+        out = []
+        for el in parent:
+            out += self.flowable(el)
+        return out
+
+    def flowable(self, el: ET.Element) -> list:
+        tag = el.tag
+        if tag == "para":
+            return [labelled(self.para(el), plain_text(el))]
+        if tag == "list":
+            style = el.get("style", "body")
+            indent = _num(el, "indent", 14.0)
+            out = []
+            for i, item in enumerate(el.findall("item"), 1):
+                bullet = f"{i}." if el.get("numbered") == "yes" else el.get("bullet", "•")
+                para = self.para(item, style)
+                out.append(labelled(Bulleted(para, bullet, indent, para.style.wordWrap == "RTL"), plain_text(item)))
+            return out
+        if tag == "callout":
+            return [labelled(self.callout(el), plain_text(el))]
+        if tag == "keep":
+            return [KeepTogether(self.flowables(el))]
+        if tag == "spacer":
+            return [Spacer(1, _num(el, "height"))]
+        if tag == "cond-break":
+            return [CondPageBreak(_num(el, "height"))]
+        if tag == "page-break":
+            return [PageBreak()]
+        if tag == "next-template":
+            return [NextPageTemplate(el.get("id"))]
+        if tag == "qr":
+            return [QR(el.get("value", ""), _num(el, "size"), el.get("align", "center"))]
+        raise RenderError(f"layout: unknown element <{tag}>")
+
+    def callout(self, el: ET.Element) -> Flowable:
+        """A box that is never split across a page or column (a one-cell table cannot split)."""
+        inner = self.flowables(el)
+        border = _color(el.get("border", "#000000"), self.cmyk)
+        background = _color(el.get("background"), self.cmyk)
+        width = _num(el, "border-width", 3.0)
+        pad = _num(el, "padding", 8.0)
+        side_x = -1 if self.rtl else 0
+        style = [("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                 ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+                 ("BOX", (0, 0), (-1, -1), 1, border),
+                 ("FONTNAME", (0, 0), (-1, -1), self.fonts.primary["regular"]),  # else Helvetica is referenced
+                 ("LINEBEFORE" if not self.rtl else "LINEAFTER", (side_x, 0), (side_x, 0), width, border)]
+        if background is not None:
+            style.append(("BACKGROUND", (0, 0), (-1, -1), background))
+        table = Table([[inner]], colWidths=["100%"], style=TableStyle(style))
+        table.spaceBefore, table.spaceAfter = _num(el, "space-before", 6.0), _num(el, "space-after", 8.0)
+        return table
+
+    # -- pages -----------------------------------------------------------
+    def _page_templates(self) -> list[PageTemplate]:
+        templates = []
+        for pt in self.root.iter("page-template"):
+            frames = [Frame(_num(f, "x") + self.bleed, _num(f, "y") + self.bleed, _num(f, "width"), _num(f, "height"),
+                            leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id=f.get("id"),
+                            showBoundary=0)
+                      for f in pt.findall("frame")]
+            templates.append(PageTemplate(id=pt.get("id"), frames=frames, onPage=self._draw_static(pt),
+                                          pagesize=(self.width + 2 * self.bleed, self.height + 2 * self.bleed)))
+        if not templates:
+            raise RenderError("layout: no <page-template>")
+        return templates
+
+    def _draw_static(self, pt: ET.Element):
+        items = list(pt.find("draw") if pt.find("draw") is not None else [])
+
+        def draw(canvas, doc):
+            canvas.saveState()
+            canvas.translate(self.bleed, self.bleed)
+            for item in items:
+                self._draw_item(canvas, item, doc.page)
+            canvas.restoreState()
+        return draw
+
+    def _draw_item(self, canvas, item: ET.Element, page: int, pages: int | None = None):
+        tag = item.tag
+        if tag == "rect":
+            canvas.setFillColor(_color(item.get("fill", "#000000"), self.cmyk))
+            x, y, w, h = (_num(item, k) for k in ("x", "y", "width", "height"))
+            canvas.rect(x, y, w, h, stroke=0, fill=1)
+        elif tag == "line":
+            canvas.setStrokeColor(_color(item.get("color", "#000000"), self.cmyk))
+            canvas.setLineWidth(_num(item, "width", 0.5))
+            canvas.line(*(_num(item, k) for k in ("x1", "y1", "x2", "y2")))
+        elif tag == "text":
+            if pages is None and (item.get("late") == "yes"):
+                return  # drawn once the page count is known
+            self._draw_text(canvas, item, page, pages)
+        elif tag == "qr":
+            q = QR(item.get("value", ""), _num(item, "size"), "start")
+            q.wrap(_num(item, "size"), _num(item, "size"))
+            q.drawOn(canvas, _num(item, "x"), _num(item, "y"))
+        else:
+            raise RenderError(f"layout: unknown drawing element <{tag}>")
+
+    def _draw_text(self, canvas, item: ET.Element, page: int, pages: int | None):
+        """A paragraph in a fixed box; it must fit (top-aligned at y + height)."""
+        el = item
+        if pages is not None:
+            el = _substitute(item, {"{page}": self._number(page), "{pages}": self._number(pages)})
+        para = self.para(el)
+        x, y, w = _num(item, "x"), _num(item, "y"), _num(item, "width")
+        box_h = _num(item, "height", 10_000.0)
+        _, h = para.wrap(w, box_h)
+        if h > box_h + 0.5:
+            raise RenderError(f"text does not fit its {box_h:.0f} pt box: {plain_text(el)[:70]!r}")
+        valign = item.get("valign", "top")
+        top = y + box_h if valign == "top" else y + h
+        para.drawOn(canvas, x, top - h)
+
+    def _number(self, n: int) -> str:
+        """Page numbers in the locale's digits (the template passes them, from Babel)."""
+        digits = self.root.get("digits", "0123456789")
+        return "".join(digits[int(d)] for d in str(n))
+
+    def _late(self, canvas, page: int, pages: int):
+        canvas.saveState()
+        canvas.translate(self.bleed, self.bleed)
+        for item in self.root.findall("late/*"):
+            self._draw_item(canvas, item, page, pages)
+        if self.root.get("crop-marks") == "yes":
+            self._crop_marks(canvas)
+        canvas.restoreState()
+
+    def _crop_marks(self, canvas):
+        """Trim marks outside the trim box, in the bleed area (registration black)."""
+        b, w, h = self.bleed, self.width, self.height
+        canvas.setStrokeColor(colors.CMYKColor(1, 1, 1, 1) if self.cmyk else colors.black)
+        canvas.setLineWidth(0.25)
+        length = max(b - 1, 1)
+        for x in (0, w):
+            for y in (0, h):
+                dy = -1 if y == 0 else 1
+                dx = -1 if x == 0 else 1
+                canvas.line(x, y + dy * 1, x, y + dy * (1 + length))  # vertical, away from the page
+                canvas.line(x + dx * 1, y, x + dx * (1 + length), y)
+
+    # -- build -----------------------------------------------------------
+    def build(self) -> Result:
+        r = self.root
+        buf = io.BytesIO()
+        late = self._late
+        bleed, width, height = self.bleed, self.width, self.height
+        first_font = self.fonts.primary["regular"]
+
+        class PagedCanvas(Canvas):
+            """Draws page-count-dependent items ("page 1 of 2") once the count is known."""
+
+            def __init__(self, *args, **kwargs):
+                kwargs.update(initialFontName=first_font, invariant=1, lang=r.get("lang"), pageCompression=1)
+                super().__init__(*args, **kwargs)
+                self._saved = []
+
+            def showPage(self):
+                self._saved.append(dict(self.__dict__))
+                self._startPage()
+
+            def save(self):
+                total = len(self._saved)
+                for state in self._saved:
+                    self.__dict__.update(state)
+                    late(self, self._pageNumber, total)
+                    if bleed:
+                        self.setTrimBox((bleed, bleed, bleed + width, bleed + height))
+                        self.setBleedBox((0, 0, width + 2 * bleed, height + 2 * bleed))
+                    Canvas.showPage(self)
+                Canvas.save(self)
+
+        doc = _Doc(buf, self, pagesize=(width + 2 * bleed, height + 2 * bleed), title=r.get("title", ""),
+                   author=r.get("author", ""), subject=r.get("subject", ""), keywords=r.get("keywords", ""),
+                   creator=r.get("creator", ""), producer=r.get("creator", ""), lang=r.get("lang"),
+                   leftMargin=0, rightMargin=0, topMargin=0, bottomMargin=0, allowSplitting=1,
+                   displayDocTitle=1)
+        doc.addPageTemplates(self._page_templates())
+        story = self.flowables(r.find("story"))
+        try:
+            doc.build(story, canvasmaker=PagedCanvas)
+        except LayoutError as exc:
+            raise RenderError(f"a block is too large for any column or page: {str(exc)[:120]}") from None
+        pages = doc.page
+        if self.max_pages and pages > self.max_pages:
+            overflow = next((label for page, label in doc.placed if page > self.max_pages), "")
+            raise RenderError(f"does not fit on {self.max_pages} page(s) (needs {pages}); first text that "
+                              f"overflows: {overflow[:70]!r}")
+        return Result(buf.getvalue(), pages)
+
+
+def _substitute(el: ET.Element, values: dict) -> ET.Element:
+    copy = ET.fromstring(ET.tostring(el))
+    for node in copy.iter():
+        for attr in ("text", "tail"):
+            value = getattr(node, attr)
+            if value:
+                for k, v in values.items():
+                    value = value.replace(k, v)
+                setattr(node, attr, value)
+    return copy
+
+
+def render(xml: str, fonts: FontStack) -> Result:
+    return Renderer(xml, fonts).build()

@@ -1,0 +1,44 @@
+"""`python -m generator status`: translation progress per language, and PDFs built."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+def status_table(project: Path) -> str:
+    from .catalogs import Locales
+    from .checks import required_messages
+    from .errors import UserError
+
+    locales = Locales(project / "locales")
+    required = [m for m in required_messages(project) if m.id]
+    built: dict[str, int] = {}
+    manifest = project / "output" / "manifest.json"
+    if manifest.exists():
+        for entry in json.loads(manifest.read_text(encoding="utf-8")).get("files", []):
+            built[entry["language"]] = built.get(entry["language"], 0) + 1
+    shipped = locales.shipped()
+    rows = [("language", "shipped", "translated", "fuzzy", "untranslated", "review", "PDFs")]
+    rows.append(("en", "source", str(len(required)), "0", "0", "unreviewed", str(built.get("en", 0))))
+    for lang in sorted(set(shipped) | set(locales.available())):
+        try:
+            catalog, headers = locales.read(lang)
+        except UserError as exc:
+            rows.append((lang, "yes" if lang in shipped else "no", "-", "-", "-", f"unreadable: {exc}", "0"))
+            continue
+        translated = fuzzy = 0
+        for src in required:
+            m = catalog.get(src.id, context=src.context)
+            if m is None:
+                continue
+            forms = m.string if isinstance(m.string, (tuple, list)) else [m.string]
+            if m.fuzzy:
+                fuzzy += 1
+            elif all(forms):
+                translated += 1
+        untranslated = len(required) - translated - fuzzy
+        rows.append((lang, "yes" if lang in shipped else "no", f"{translated} ({100 * translated // max(len(required), 1)}%)",
+                     str(fuzzy), str(untranslated), headers.get("X-Review-Status", "?"), str(built.get(lang, 0))))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
