@@ -102,8 +102,11 @@ def cmd_check(args) -> int:
     from .catalogs import Locales
     from .content import load_library
 
-    load_library(PROJECT / "content")  # raises Problems with every content problem
-    problems = pot_is_current(PROJECT)
+    from .readability import readability_problems
+
+    library = load_library(PROJECT / "content")  # raises Problems with every content problem
+    problems = readability_problems(library.handouts.values())
+    problems += pot_is_current(PROJECT)
     langs = Locales(PROJECT / "locales").shipped()
     for lang, found in check_languages(PROJECT, langs).items():
         problems += found
