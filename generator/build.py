@@ -84,17 +84,31 @@ class Workspace:
             self._fonts[lang] = FontStack(lang)
         return self._fonts[lang]
 
+    @property
+    def options(self) -> dict:
+        if self.settings.print_shop:
+            return {"bleed": 3 * 72 / 25.4, "crop_marks": True, "cmyk": True}
+        return {}
+
     def render(self, job: Job) -> tuple[bytes, int]:
-        from .layout import layout_xml
-        from .render import render
+        """Render one document; a fixed-size product shrinks step by step to its stated limit, then fails."""
+        from .layout import SHRINK_LIMITS, layout_xml
+        from .render import Overflow, render
 
         handout = self.library.handouts[job.handout]
-        options = {}
-        if self.settings.print_shop:
-            options = {"bleed": 3 * 72 / 25.4, "crop_marks": True, "cmyk": True}
-        xml = layout_xml(job.product, job.paper, handout, self.localizer(job.lang), self.library, self.clinic, options)
-        result = render(xml, self.fonts(job.lang))
-        return result.pdf, result.pages
+        limit = SHRINK_LIMITS.get(job.product, 1.0)
+        scale = 1.0
+        while True:
+            xml = layout_xml(job.product, job.paper, handout, self.localizer(job.lang), self.library, self.clinic,
+                             {**self.options, "scale": scale})
+            try:
+                result = render(xml, self.fonts(job.lang))
+                return result.pdf, result.pages
+            except Overflow as exc:
+                if scale - 0.05 < limit - 1e-9:
+                    shrunk = f" even at {limit:.0%} size" if limit < 1 else ""
+                    raise Overflow(f"{exc}{shrunk}; shorten the text") from None
+                scale = round(scale - 0.05, 2)
 
 
 _WORKSPACE: Workspace | None = None
@@ -130,8 +144,8 @@ def plan(ws: Workspace, langs, handouts, products, paper) -> list[Job]:
 def build(settings: Settings, langs=None, handouts=None, products=None, paper="auto", jobs=None,
           progress=sys.stderr) -> Summary:
     global _WORKSPACE
-    from .checks import check_languages
     from .content import PRODUCTS
+    from .digests import Digests
     from .output import Manifest, remove_partials, sha256, write_atomic
 
     started = time.monotonic()
@@ -144,17 +158,27 @@ def build(settings: Settings, langs=None, handouts=None, products=None, paper="a
         if hid not in ws.library.handouts:
             raise UserError(f"unknown handout '{hid}'; choose from: {', '.join(sorted(ws.library.handouts))}")
     summary = Summary()
-    for lang, problems in check_languages(settings.project, langs).items():
+    digests = Digests(settings.project, settings.clinic_path, ws.clinic.logo, ws.options)
+    for lang, problems in cached_checks(settings.project, langs, digests).items():
         if problems:
             summary.skipped_languages[lang] = problems
     langs = [lang for lang in langs if lang not in summary.skipped_languages]
-    todo = plan(ws, langs, handouts, products, paper)
 
     settings.out.mkdir(parents=True, exist_ok=True)
     remove_partials(settings.out)
     manifest = Manifest(settings.out)
-    review = {lang: ws.localizer(lang).review_status for lang in langs}
+    todo = []
+    for job in plan(ws, langs, handouts, products, paper):
+        digest = digests.job(ws.library.handouts[job.handout].file, job.lang, job.product, job.paper)
+        entry = manifest.entries.get(job.file)
+        if entry and entry.get("inputs") == digest:
+            summary.unchanged += 1
+        else:
+            todo.append((job, digest))
+    review = {lang: ws.localizer(lang).review_status for lang in {job.lang for job, _ in todo}}
     n_jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
+    inputs = dict(todo)
+    todo = [job for job, _ in todo]
 
     def results():
         if n_jobs == 1:
@@ -173,13 +197,45 @@ def build(settings: Settings, langs=None, handouts=None, products=None, paper="a
             write_atomic(settings.out / job.file, pdf)
             manifest.add({"file": job.file, "handout": job.handout, "language": job.lang, "product": job.product,
                           "paper": job.paper, "pages": pages, "bytes": len(pdf), "sha256": sha256(pdf),
-                          "review_status": review[job.lang]})
+                          "review_status": review[job.lang], "inputs": inputs[job]})
             manifest.save()
             summary.built += 1
         _progress(progress, done, len(todo), job)
-    manifest.save()
+    if todo or not manifest.path.exists():
+        manifest.save()
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def cached_checks(project: Path, langs: list[str], digests) -> dict[str, list[str]]:
+    """Catalogue checks, re-run only for languages whose inputs changed since the last run."""
+    import hashlib
+    import json
+
+    from .checks import check_languages
+    from .digests import code
+
+    cache_file = project / ".cache" / "checks.json"
+    try:
+        cache = json.loads(cache_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        cache = {}
+    sources = sorted((project / "content" / "handouts").glob("*.yaml")) + sorted(
+        (Path(__file__).parent / "templates").glob("*.j2")) + [project / "locales" / "identical-ok.txt"]
+    h = hashlib.sha256(code().encode())
+    for path in sources:
+        h.update(path.read_bytes() if path.is_file() else b"")
+    shared = h.hexdigest()
+    keys = {lang: shared + digests.language(lang) for lang in langs}
+    stale = [lang for lang in langs if cache.get(lang, {}).get("key") != keys[lang]]
+    if stale:
+        for lang, problems in check_languages(project, stale).items():
+            cache[lang] = {"key": keys[lang], "problems": problems}
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(cache, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, cache_file)
+    return {lang: cache[lang]["problems"] for lang in langs}
 
 
 def _progress(stream, done: int, total: int, job: Job):

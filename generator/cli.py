@@ -23,6 +23,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = argparse.ArgumentParser(prog="python -m generator", description="NET patient handouts: build and check.")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
+    p.add_argument("--project", type=Path, default=PROJECT,
+                   help="folder with content/, locales/, babel.cfg and clinic.toml (default: this repository)")
     sub = p.add_subparsers(dest="command", required=True)
 
     b = sub.add_parser("build", help="render PDFs into output/")
@@ -31,27 +33,32 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--product", action="append", choices=PRODUCTS, help="product (repeatable); default: all")
     b.add_argument("--paper", default="auto", choices=PAPER_CHOICES,
                    help="auto: the language's region (US Letter or A4); all: both; or one paper")
-    b.add_argument("--out", type=Path, default=PROJECT / "output", help="output folder (default: output/)")
+    b.add_argument("--out", type=Path, default=None, help="output folder (default: output/ in the project)")
     b.add_argument("--jobs", type=int, default=None, help="worker processes (default: number of cores)")
     b.add_argument("--clinic", type=Path, default=None, help="clinic file (default: clinic.toml)")
     b.add_argument("--print-shop", action="store_true", help="3 mm bleed, crop marks, TrimBox, CMYK colours")
-    b.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    b.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     for name, text in (("check", "content and translation checks"), ("status", "translation progress per language"),
                        ("fonts", "prepare static font weights in .cache/fonts"),
                        ("extract", "write locales/messages.pot"), ("update", "merge messages.pot into every .po"),
                        ("compile", "write .mo files"), ("pseudo", "make a pseudo-localised catalogue")):
         s = sub.add_parser(name, help=text)
-        s.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+        s.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     i = sub.add_parser("init", help="start a new language from messages.pot")
     i.add_argument("lang")
-    i.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    i.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return p
 
 
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
-    os.chdir(PROJECT)  # every path in messages is relative to the project
+    args.project = args.project.resolve()
+    if not (args.project / "content").is_dir():
+        print(f"error: {args.project} has no content/ folder; run from the repository or pass --project",
+              file=sys.stderr)
+        return 1
+    os.chdir(args.project)  # every path in messages is relative to the project
     signal.signal(signal.SIGTERM, _terminate)
     try:
         return COMMANDS[args.command](args) or 0
@@ -82,8 +89,8 @@ def cmd_build(args) -> int:
 
     if args.jobs is not None and args.jobs < 1:
         raise UserError("--jobs must be 1 or more")
-    out = args.out.resolve()
-    settings = Settings(PROJECT, out, args.clinic.resolve() if args.clinic else None, args.print_shop)
+    out = (args.out or args.project / "output").resolve()
+    settings = Settings(args.project, out, args.clinic.resolve() if args.clinic else None, args.print_shop)
     summary = build(settings, args.lang, args.handout, args.product, args.paper, args.jobs)
     for lang, problems in summary.skipped_languages.items():
         for line in problems:
@@ -104,11 +111,11 @@ def cmd_check(args) -> int:
 
     from .readability import readability_problems
 
-    library = load_library(PROJECT / "content")  # raises Problems with every content problem
+    library = load_library(args.project / "content")  # raises Problems with every content problem
     problems = readability_problems(library.handouts.values())
-    problems += pot_is_current(PROJECT)
-    langs = Locales(PROJECT / "locales").shipped()
-    for lang, found in check_languages(PROJECT, langs).items():
+    problems += pot_is_current(args.project)
+    langs = Locales(args.project / "locales").shipped()
+    for lang, found in check_languages(args.project, langs).items():
         problems += found
     if problems:
         raise Problems(problems)
@@ -119,7 +126,7 @@ def cmd_check(args) -> int:
 def cmd_status(args) -> int:
     from .status import status_table
 
-    print(status_table(PROJECT))
+    print(status_table(args.project))
     return 0
 
 
@@ -134,7 +141,7 @@ def cmd_fonts(args) -> int:
 def cmd_extract(args) -> int:
     from .catalogs import extract
 
-    catalog = extract(PROJECT)
+    catalog = extract(args.project)
     print(f"extract: {len([m for m in catalog if m.id])} messages -> locales/messages.pot", file=sys.stderr)
     return 0
 
@@ -142,7 +149,7 @@ def cmd_extract(args) -> int:
 def cmd_update(args) -> int:
     from .catalogs import Locales, update
 
-    done = update(Locales(PROJECT / "locales"))
+    done = update(Locales(args.project / "locales"))
     print(f"update: {', '.join(done) or 'no catalogues'} updated from messages.pot", file=sys.stderr)
     return 0
 
@@ -150,7 +157,7 @@ def cmd_update(args) -> int:
 def cmd_init(args) -> int:
     from .catalogs import Locales, init
 
-    path = init(Locales(PROJECT / "locales"), args.lang)
+    path = init(Locales(args.project / "locales"), args.lang)
     print(f"init: started {path}; add '{args.lang}' to locales/LINGUAS when it is complete", file=sys.stderr)
     return 0
 
@@ -158,7 +165,7 @@ def cmd_init(args) -> int:
 def cmd_compile(args) -> int:
     from .catalogs import Locales, compile_all
 
-    paths = compile_all(Locales(PROJECT / "locales"))
+    paths = compile_all(Locales(args.project / "locales"))
     print(f"compile: {len(paths)} .mo file(s) written", file=sys.stderr)
     return 0
 
@@ -166,7 +173,7 @@ def cmd_compile(args) -> int:
 def cmd_pseudo(args) -> int:
     from .catalogs import pseudo
 
-    path = pseudo(PROJECT)
+    path = pseudo(args.project)
     print(f"pseudo: wrote {path}; build it with `python -m generator build --lang en_XA`", file=sys.stderr)
     return 0
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from .errors import UserError, where
 from .layout import Clinic
 
-KEYS = ("name", "phone", "website", "address", "logo")
+KEYS = ("name", "phone", "website", "address", "logo", "resources_url")
 PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{3,30}([ ]?(ext\.?|x)[ ]?[0-9]{1,6})?$")
 WEBSITE = re.compile(r"^(https?://)?[A-Za-z0-9.-]+\.[A-Za-z]{2,}(/[^\s<>\"]*)?$")
 MAX_LOGO_BYTES = 2 * 1024 * 1024
@@ -24,7 +24,7 @@ def load_clinic(project: Path, path: Path | None = None) -> Clinic:
     path = Path(path) if path else project / "clinic.toml"
     if not path.exists():
         if path == project / "clinic.toml":
-            return Clinic("", "", "", "", None, generic=True)
+            return Clinic("", "", "", "", None, generic=True)  # generic: "Your care team"
         raise UserError("clinic file not found; check the --clinic path", where(path))
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -52,11 +52,15 @@ def load_clinic(project: Path, path: Path | None = None) -> Clinic:
             raise UserError(f"'{key}': {exc}", where(path)) from None
     if get("phone") and not PHONE.match(get("phone")):
         raise UserError(f"phone {get('phone')!r} does not look like a phone number (digits, spaces, + ( ) - .)", where(path))
-    if get("website") and not WEBSITE.match(get("website")):
-        raise UserError(f"website {get('website')!r} is not a web address such as https://example.org", where(path))
+    for key in ("website", "resources_url"):
+        if get(key) and not WEBSITE.match(get(key)):
+            raise UserError(f"{key} {get(key)!r} is not a web address such as https://example.org", where(path))
     logo = _logo(project, path, get("logo")) if get("logo") else None
     name = get("name")
-    return Clinic(name, get("phone"), get("website"), get("address"), logo, generic=not name)
+    clinic = Clinic(name, get("phone"), get("website"), get("address"), logo, generic=not name)
+    if get("resources_url"):
+        clinic.resources_url = get("resources_url") if "://" in get("resources_url") else "https://" + get("resources_url")
+    return clinic
 
 
 def _logo(project: Path, clinic_file: Path, value: str) -> str:

@@ -107,7 +107,6 @@ def prepared_path(script: str, style: str) -> Path:
 def _instance(src: Path, target: Path, weight: int, unicodes):
     from fontTools import subset
     from fontTools.ttLib import TTFont
-    from fontTools.ttLib.tables._n_a_m_e import table__n_a_m_e  # noqa: F401  (name table is rewritten below)
     from fontTools.varLib import instancer
 
     font = TTFont(src)
@@ -142,6 +141,12 @@ def _rename(font, weight: int):
     for rec_id, value in ((1, family), (2, style), (4, f"{family} {style}"), (6, f"{family}-{style}".replace(" ", ""))):
         name.setName(value, rec_id, 3, 1, 0x409)
     font["OS/2"].usWeightClass = weight
+
+
+def font_files(lang: str) -> list[Path]:
+    """The prepared files a language prints with (preparing any that are missing)."""
+    return [prepared_path(script, style) for script in stack_for(lang) for style in ("regular", "bold", "italic")
+            if style != "italic" or FAMILIES[script].italic_file]
 
 
 def prepare_all(scripts=None) -> list[Path]:

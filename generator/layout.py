@@ -36,6 +36,8 @@ PRODUCT_PAPERS = {
     "poster": {"iso": "a3", "us": "tabloid"},
     "card": {"iso": "id-1", "us": "id-1"},
 }
+# Fixed-size products shrink a text that does not fit, down to this scale, then the build fails.
+SHRINK_LIMITS = {"poster": 0.8, "card": 0.85}
 # CLDR supplemental data, measurementData/paperSize: the territories that use US Letter.
 LETTER_TERRITORIES = {"BZ", "CA", "CL", "CO", "CR", "GT", "MX", "NI", "PA", "PH", "PR", "SV", "US", "VE"}
 
@@ -74,6 +76,7 @@ class Clinic:
     website: str
     address: str
     logo: str | None = None
+    resources_url: str = "https://www.carcinoid.org"  # the poster's QR code; clinic.toml can change it
     generic: bool = False  # the default: "Your care team", never a made-up clinic
 
 
@@ -139,6 +142,7 @@ def layout_xml(product: str, paper: str, handout: Handout, loc: Localizer, libra
         "product": product, "paper": paper, "page": {"width": width, "height": height},
         "lang": loc.lang.replace("_", "-"), "rtl": loc.rtl, "dir": "rtl" if loc.rtl else "ltr",
         "h": localized(handout, loc, library), "clinic": clinic, "digits": digits,
+        "clinic_name": clinic.name if not clinic.generic else loc.gettext("Your care team"),
         "review_status": loc.review_status, "source_language": loc.lang == "en",
         "_": loc.gettext, "gettext": loc.gettext, "pgettext": loc.pgettext, "ngettext": loc.ngettext,
         "options": {"bleed": 0, "crop_marks": False, "cmyk": False, "scale": 1.0, **(options or {})},

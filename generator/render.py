@@ -10,6 +10,7 @@ pages it is allowed (so fixed-size products never clip text silently).
 from __future__ import annotations
 
 import io
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
@@ -30,6 +31,14 @@ INLINE = {"b", "i", "cite", "br"}
 
 class RenderError(Exception):
     """Something a person must fix (text does not fit, a glyph is missing); names the text."""
+
+    def __str__(self):
+        # ReportLab prefixes errors raised while drawing a page ("handle_pageBegin args=() ...").
+        return re.sub(r"^\s*handle_\w+ args=\(.*?\)\s*", "", super().__str__())
+
+
+class Overflow(RenderError):
+    """Text does not fit the space or the pages it is allowed."""
 
 
 @dataclass
@@ -64,6 +73,8 @@ class _Inline:
     def _text(self, text: str, bold: bool) -> str:
         if not text:
             return ""
+        # ReportLab breaks lines at U+202F (Babel's French "58 %" uses it) but not at U+00A0.
+        text = text.replace("\u202f", "\u00a0")
         parts = []
         for index, run in self.fonts.runs(text, bold):
             if index == 0:
@@ -353,7 +364,7 @@ class Renderer:
         box_h = _num(item, "height", 10_000.0)
         _, h = para.wrap(w, box_h)
         if h > box_h + 0.5:
-            raise RenderError(f"text does not fit its {box_h:.0f} pt box: {plain_text(el)[:70]!r}")
+            raise Overflow(f"text does not fit its {box_h:.0f} pt box: {plain_text(el)[:70]!r}")
         valign = item.get("valign", "top")
         top = y + box_h if valign == "top" else y + h
         para.drawOn(canvas, x, top - h)
@@ -426,11 +437,11 @@ class Renderer:
         try:
             doc.build(story, canvasmaker=PagedCanvas)
         except LayoutError as exc:
-            raise RenderError(f"a block is too large for any column or page: {str(exc)[:120]}") from None
+            raise Overflow(f"a block is too large for any column or page: {str(exc)[:120]}") from None
         pages = doc.page
         if self.max_pages and pages > self.max_pages:
             overflow = next((label for page, label in doc.placed if page > self.max_pages), "")
-            raise RenderError(f"does not fit on {self.max_pages} page(s) (needs {pages}); first text that "
+            raise Overflow(f"does not fit on {self.max_pages} page(s) (needs {pages}); first text that "
                               f"overflows: {overflow[:70]!r}")
         return Result(buf.getvalue(), pages)
 

@@ -1,0 +1,65 @@
+"""Extraction round trip and Babel formatting in several locales."""
+
+from __future__ import annotations
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
+
+from generator.catalogs import extract
+from generator.content import Msg, Var
+from generator.i18n import Localizer
+
+
+def test_a_string_added_to_content_appears_in_the_pot(sandbox):
+    path = sandbox / "content" / "handouts" / "carcinoid-syndrome.yaml"
+    text = path.read_text(encoding="utf-8")
+    anchor = "  - heading: What is carcinoid syndrome?\n    blocks:\n"
+    assert anchor in text
+    added = anchor + ("      - paragraph:\n          text: A brand new sentence for the test.\n"
+                      "          note: Say it plainly.\n          context: test context\n")
+    path.write_text(text.replace(anchor, added), encoding="utf-8")
+    extract(sandbox)
+    with open(sandbox / "locales" / "messages.pot", "rb") as f:
+        pot = read_po(f)
+    message = pot.get("A brand new sentence for the test.", context="test context")
+    assert message is not None
+    assert message.auto_comments == ["Say it plainly."]
+    assert any(file == "content/handouts/carcinoid-syndrome.yaml" for file, _ in message.locations)
+    # template strings are extracted too, with the context that tells two "Urgent"s apart
+    assert pot.get("Urgent", context="callout label") is not None
+    assert pot.get(("{n} month", "{n} months")) is not None
+
+
+def test_babel_formats_numbers_and_percentages_per_locale():
+    assert Localizer("en").percent(0.58) == "58%"
+    assert Localizer("fr").percent(0.58).replace("\u202f", " ").replace("\xa0", " ") == "58 %"
+    assert Localizer("de").number(1234.5) == "1.234,5"
+    assert Localizer("ar").rtl and not Localizer("fr").rtl
+
+
+def _catalog(lang, plural_forms):
+    catalog = Catalog(locale=lang)
+    catalog.add(("{n} month", "{n} months"), plural_forms)
+    return catalog
+
+
+def _months(loc, n):
+    var = Var("plural", n, Msg("{n} month", "x", 1, vars={"n": Var("number", n)}),
+              Msg("{n} months", "x", 1, vars={"n": Var("number", n)}))
+    return loc._format_var(var)
+
+
+def test_plurals_follow_each_languages_rules():
+    ru = Localizer("ru", _catalog("ru", ("{n} месяц", "{n} месяца", "{n} месяцев")))
+    assert [_months(ru, n) for n in (1, 3, 54, 21)] == ["1 месяц", "3 месяца", "54 месяца", "21 месяц"]
+    assert _months(Localizer("en"), 1) == "1 month" and _months(Localizer("en"), 54) == "54 months"
+    fr = Localizer("fr", _catalog("fr", ("{n} mois", "{n} mois")))
+    assert _months(fr, 54) == "54 mois"
+
+
+def test_dates_are_written_the_local_way():
+    import datetime as dt
+
+    day = dt.date(2026, 11, 22)
+    assert Localizer("en").date(day) == "November 22, 2026"
+    assert Localizer("fr").date(day) == "22 novembre 2026"
