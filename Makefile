@@ -23,13 +23,16 @@ $(STAMP): requirements.txt
 
 venv: $(STAMP)
 
+.PHONY: venv
+
 ## fonts: make static TrueType weights from the packaged variable fonts (cached in .cache/fonts)
 fonts: $(STAMP)
 	@$(GEN) fonts
 
-## leaflets: build every handout x language x product into output/
+## leaflets: build every handout x language x product, in both paper families, into output/
+PAPER ?= all
 leaflets: fonts
-	@$(GEN) build
+	@$(GEN) build --paper $(PAPER)
 
 ## test: the whole suite, including `generator check` on the shipped content and catalogues
 test: fonts
@@ -50,8 +53,8 @@ update: extract
 	@$(GEN) update
 
 new-language: extract
-	@test -n "$(LANG_CODE)$(L)" || (echo "usage: make new-language L=xx   (a locale code such as pt_BR)"; exit 2)
-	@$(GEN) init $(L)$(LANG_CODE)
+	@test -n "$(L)" || (echo "usage: make new-language L=xx   (a locale code such as pt_BR)"; exit 2)
+	@$(GEN) init $(L)
 
 compile: $(STAMP)
 	@$(GEN) compile

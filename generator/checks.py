@@ -15,6 +15,7 @@ from babel.messages.plurals import get_plural
 
 from .content import PLACEHOLDER
 from .errors import UserError, where
+from .i18n import locale_for
 from .markup import MarkupProblem, parse_inline
 
 LETTERS = re.compile(r"[^\W\d_]+")
@@ -74,7 +75,7 @@ def check_catalog(lang: str, po_path: Path, catalog: Catalog, headers: dict, req
         short = msgid if len(msgid) <= 50 else msgid[:47] + "..."
         problems.append(f"{here(m)}: [{lang}] msgid {short!r}: {what}")
 
-    expected = get_plural(lang)
+    expected = get_plural(locale_for(lang))
     if catalog.num_plurals != expected.num_plurals:
         problems.append(f"{where(po_path)}: [{lang}] Plural-Forms says nplurals={catalog.num_plurals} but {lang} "
                         f"has {expected.num_plurals} plural forms; set the header to: {expected.plural_forms}")

@@ -174,7 +174,7 @@ def cmd_pseudo(args) -> int:
     from .catalogs import pseudo
 
     path = pseudo(args.project)
-    print(f"pseudo: wrote {path}; build it with `python -m generator build --lang en_XA`", file=sys.stderr)
+    print(f"pseudo: wrote {path}; build it with `python -m generator build --lang pseudo`", file=sys.stderr)
     return 0
 
 

@@ -27,7 +27,8 @@ class MissingTranslation(Exception):
 
 
 def locale_for(lang: str) -> Locale:
-    return Locale.parse(lang)
+    """Babel's locale for a language code; the pseudo-language is formatted as English."""
+    return Locale.parse("en" if lang == "pseudo" else lang)
 
 
 def is_rtl(lang: str) -> bool:

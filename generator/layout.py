@@ -47,7 +47,9 @@ def paper_family(lang: str) -> str:
     from babel import Locale
     from babel.core import get_global
 
-    locale = Locale.parse(lang)
+    from .i18n import locale_for
+
+    locale = locale_for(lang)
     territory = locale.territory or Locale.parse(get_global("likely_subtags").get(locale.language, lang)).territory
     return "us" if territory in LETTER_TERRITORIES else "iso"
 
@@ -142,7 +144,6 @@ def layout_xml(product: str, paper: str, handout: Handout, loc: Localizer, libra
         "product": product, "paper": paper, "page": {"width": width, "height": height},
         "lang": loc.lang.replace("_", "-"), "rtl": loc.rtl, "dir": "rtl" if loc.rtl else "ltr",
         "h": localized(handout, loc, library), "clinic": clinic, "digits": digits,
-        "clinic_name": clinic.name if not clinic.generic else loc.gettext("Your care team"),
         "review_status": loc.review_status, "source_language": loc.lang == "en",
         "_": loc.gettext, "gettext": loc.gettext, "pgettext": loc.pgettext, "ngettext": loc.ngettext,
         "options": {"bleed": 0, "crop_marks": False, "cmyk": False, "scale": 1.0, **(options or {})},
