@@ -7,3 +7,4 @@ The pipeline, one module per stage:
 """
 
 __version__ = "0.1.0"
+
