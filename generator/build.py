@@ -124,6 +124,19 @@ def _run(job: Job) -> tuple[Job, bytes | None, int, str | None]:
         return job, pdf, pages, None
     except (RenderError, MissingTranslation, UserError) as exc:
         return job, None, 0, f"{job.label()}: {exc}"
+    except Exception as exc:  # a bug, not the user's input: one document fails, the others still build
+        if os.environ.get("NET_DEBUG"):
+            raise
+        return job, None, 0, f"{job.label()}: internal error {exc.__class__.__name__}: {exc} (please report it; " \
+                             f"NET_DEBUG=1 shows the traceback)"
+
+
+def _worker_signals():
+    """Workers leave Ctrl-C to the parent, which stops the pool and keeps the manifest true."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def plan(ws: Workspace, langs, handouts, products, paper) -> list[Job]:
@@ -180,27 +193,32 @@ def build(settings: Settings, langs=None, handouts=None, products=None, paper="a
     inputs = dict(todo)
     todo = [job for job, _ in todo]
 
-    def results():
-        if n_jobs == 1:
-            yield from map(_run, todo)
-            return
-        ctx = multiprocessing.get_context("fork")  # workers inherit the loaded workspace
-        with ctx.Pool(n_jobs) as pool:
-            yield from pool.imap_unordered(_run, todo, chunksize=1)
-
     done = 0
-    for job, pdf, pages, error in results():
-        done += 1
-        if error:
-            summary.failed.append(error)
-        else:
-            write_atomic(settings.out / job.file, pdf)
-            manifest.add({"file": job.file, "handout": job.handout, "language": job.lang, "product": job.product,
-                          "paper": job.paper, "pages": pages, "bytes": len(pdf), "sha256": sha256(pdf),
-                          "review_status": review[job.lang], "inputs": inputs[job]})
-            manifest.save()
-            summary.built += 1
-        _progress(progress, done, len(todo), job)
+    # Forked workers inherit the loaded workspace; the pool is always stopped and joined, even on Ctrl-C.
+    pool = multiprocessing.get_context("fork").Pool(n_jobs, initializer=_worker_signals) if n_jobs > 1 else None
+    try:
+        results = pool.imap_unordered(_run, todo, chunksize=1) if pool else map(_run, todo)
+        for job, pdf, pages, error in results:
+            done += 1
+            if error:
+                summary.failed.append(error)
+            else:
+                # The entry goes in before the file, so an interruption in between is caught by verify().
+                manifest.add({"file": job.file, "handout": job.handout, "language": job.lang,
+                              "product": job.product, "paper": job.paper, "pages": pages, "bytes": len(pdf),
+                              "sha256": sha256(pdf), "review_status": review[job.lang], "inputs": inputs[job]})
+                write_atomic(settings.out / job.file, pdf)
+                manifest.save()
+                summary.built += 1
+            _progress(progress, done, len(todo), job)
+    except BaseException:
+        manifest.verify()  # interrupted: keep only entries whose file is on disk with that hash
+        manifest.save()
+        raise
+    finally:
+        if pool:
+            pool.terminate()
+            pool.join()
     if todo or not manifest.path.exists():
         manifest.save()
     summary.seconds = time.monotonic() - started

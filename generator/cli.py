@@ -119,8 +119,21 @@ def cmd_check(args) -> int:
         problems += found
     if problems:
         raise Problems(problems)
+    problems += fit_problems(args.project)
+    if problems:
+        raise Problems(problems)
     print(f"check: content and {len(langs)} catalogue(s) OK", file=sys.stderr)
     return 0
+
+
+def fit_problems(project: Path) -> list[str]:
+    """Every leaflet must fit one double-sided sheet in every language and paper: build them
+    (incrementally, into .cache/fit-check) and report any that overflow."""
+    from .build import Settings, build
+
+    summary = build(Settings(project, project / ".cache" / "fit-check"), products=["leaflet"], paper="all",
+                    progress=None)
+    return [f"{line}; shorten the English or the translation" for line in summary.failed]
 
 
 def cmd_status(args) -> int:

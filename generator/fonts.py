@@ -82,7 +82,8 @@ def _unicodes(kind: str) -> list[int] | None:
 
 
 def cache_dir() -> Path:
-    return Path(os.environ.get("NET_FONT_CACHE", Path.cwd() / ".cache" / "fonts"))
+    """Prepared fonts live with the installation (not the content project), once per machine checkout."""
+    return Path(os.environ.get("NET_FONT_CACHE", Path(__file__).resolve().parent.parent / ".cache" / "fonts"))
 
 
 def _target(source: FontSource, style: str, src: Path) -> Path:

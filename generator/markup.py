@@ -30,7 +30,7 @@ def parse_inline(text: str) -> list[tuple[str, str]]:
     for ch in text:
         if ch in BIDI_CONTROLS:
             raise MarkupProblem(f"bidirectional override character U+{ord(ch):04X} is not allowed; delete it")
-        if unicodedata.category(ch) == "Cc":
+        if unicodedata.category(ch) == "Cc" and ch != "\n":
             raise MarkupProblem(f"control character U+{ord(ch):04X} is not allowed; delete it")
     if m := _ENTITY.search(text):
         raise MarkupProblem(f"entity {m.group(0)} is not allowed; type the character itself")

@@ -55,6 +55,13 @@ class Manifest:
             if not path.is_file() or path.stat().st_size != entry.get("bytes"):
                 del self.entries[name]
 
+    def verify(self):
+        """Keep only entries whose file is on disk with exactly the listed content."""
+        for name, entry in list(self.entries.items()):
+            path = self.out / name
+            if not path.is_file() or sha256(path.read_bytes()) != entry.get("sha256"):
+                del self.entries[name]
+
     def add(self, entry: dict):
         self.entries[entry["file"]] = entry
 

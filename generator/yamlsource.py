@@ -51,8 +51,13 @@ def load_yaml(path) -> object:
     return _build(node, path)
 
 
+_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
+
 def _build(node, path):
     line = node.start_mark.line + 1
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
+        raise UserError(f"YAML tag {node.tag} is not allowed in content files; remove it", where(path, line))
     if isinstance(node, yaml.MappingNode):
         out = Map()
         out.line, out.key_lines = line, {}
