@@ -102,7 +102,8 @@ class Workspace:
             xml = layout_xml(job.product, job.paper, handout, self.localizer(job.lang), self.library, self.clinic,
                              {**self.options, "scale": scale})
             try:
-                result = render(xml, self.fonts(job.lang))
+                logo = frozenset([self.clinic.logo]) if self.clinic.logo else frozenset()
+                result = render(xml, self.fonts(job.lang), logo)
                 return result.pdf, result.pages
             except Overflow as exc:
                 if scale - 0.05 < limit - 1e-9:

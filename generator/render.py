@@ -207,12 +207,13 @@ class _Doc(BaseDocTemplate):
 class Renderer:
     """One layout XML document -> PDF bytes."""
 
-    def __init__(self, xml: str, fonts: FontStack):
+    def __init__(self, xml: str, fonts: FontStack, images: frozenset = frozenset()):
         try:
             self.root = ET.fromstring(xml)
         except ET.ParseError as exc:  # a template bug, not a user's: keep the position for the developer
             raise RenderError(f"layout XML is malformed ({exc})")
         self.fonts = fonts
+        self.images = images  # the only image files a template may draw (the validated clinic logo)
         r = self.root
         self.rtl = r.get("dir") == "rtl"
         self.inline = _Inline(fonts, self.rtl)
@@ -357,12 +358,29 @@ class Renderer:
             if pages is None and (item.get("late") == "yes"):
                 return  # drawn once the page count is known
             self._draw_text(canvas, item, page, pages)
+        elif tag == "image":
+            self._draw_image(canvas, item)
         elif tag == "qr":
             q = QR(item.get("value", ""), _num(item, "size"), "start")
             q.wrap(_num(item, "size"), _num(item, "size"))
             q.drawOn(canvas, _num(item, "x"), _num(item, "y"))
         else:
             raise RenderError(f"layout: unknown drawing element <{tag}>")
+
+    def _draw_image(self, canvas, item: ET.Element):
+        """The clinic logo, scaled into its box keeping its proportions, aligned to the box's end."""
+        from reportlab.lib.utils import ImageReader
+
+        path = item.get("path", "")
+        if path not in self.images:
+            raise RenderError(f"layout: image {path!r} is not an allowed file")
+        image = ImageReader(path)
+        iw, ih = image.getSize()
+        x, y, w, h = (_num(item, k) for k in ("x", "y", "width", "height"))
+        scale = min(w / iw, h / ih)
+        dw, dh = iw * scale, ih * scale
+        dx = x if (item.get("align", "end") == "start") != self.rtl else x + w - dw
+        canvas.drawImage(image, dx, y + (h - dh) / 2, dw, dh, mask="auto")
 
     def _draw_text(self, canvas, item: ET.Element, page: int, pages: int | None):
         """A paragraph in a fixed box; it must fit (top-aligned at y + height)."""
@@ -468,5 +486,5 @@ def _substitute(el: ET.Element, values: dict) -> ET.Element:
     return copy
 
 
-def render(xml: str, fonts: FontStack) -> Result:
-    return Renderer(xml, fonts).build()
+def render(xml: str, fonts: FontStack, images: frozenset = frozenset()) -> Result:
+    return Renderer(xml, fonts, images).build()

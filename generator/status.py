@@ -40,5 +40,22 @@ def status_table(project: Path) -> str:
         untranslated = len(required) - translated - fuzzy
         rows.append((lang, "yes" if lang in shipped else "no", f"{translated} ({100 * translated // max(len(required), 1)}%)",
                      str(fuzzy), str(untranslated), headers.get("X-Review-Status", "?"), str(built.get(lang, 0))))
+    return _table(rows) + "\n\n" + _readability(project)
+
+
+def _table(rows) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
+
+
+def _readability(project: Path) -> str:
+    """English reading grade per handout (Flesch-Kincaid; the bar is grade 8)."""
+    from .content import load_library
+    from .readability import MAX_GRADE, grade, patient_text
+
+    library = load_library(project / "content")
+    rows = [("handout", "reading grade", f"(at most {MAX_GRADE:.0f})")]
+    for hid, handout in sorted(library.handouts.items()):
+        g = grade(patient_text(handout))
+        rows.append((hid, f"{g:.1f}", "ok" if g <= MAX_GRADE else "TOO HARD"))
+    return _table(rows)

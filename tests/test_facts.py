@@ -1,0 +1,87 @@
+"""The content is the product: key facts from the sources are on the English leaflets,
+every handout has its required sections, and the readability bar can fail."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from generator.content import load_library
+from generator.readability import grade, patient_text, readability_problems
+
+from .conftest import PROJECT, pdf_text
+
+LIBRARY = load_library(PROJECT / "content")
+
+# (handout, phrases that must be on its English A4 leaflet; whitespace is ignored)
+FACTS = [
+    ("net-overview", ["6 different health care providers", "54 months", "58%", "metastases"]),
+    ("carcinoid-syndrome", ["Carcinoid syndrome", "Urgent", "Flushing", "fast or uneven heartbeat",
+                            "Wheezing", "Severe diarrhea"]),
+    ("lung-nets", ["25%"]),
+    ("gep-nets", ["appendix", "ileum", "1980s"]),
+    ("tests-and-diagnosis", ["Ga-68 DOTATATE", "PET", "blood", "urine"]),
+    ("treatment-options", ["surgery", "chemotherapy", "radiation therapy", "liver-directed therapy",
+                           "radionuclide therapy", "cannot be removed with surgery", "spread"]),
+    ("pancreatic-nets", ["gastrinoma", "insulinoma", "glucagonoma", "VIPoma", "life-threatening",
+                         "High blood sugar", "Low blood sugar"]),
+    ("living-with-a-net", ["Follow-up", "clinical trial", "Palliative care"]),
+]
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).lower()
+
+
+@pytest.mark.parametrize("hid, phrases", FACTS, ids=[f[0] for f in FACTS])
+def test_key_facts_are_on_the_english_leaflet(built, hid, phrases):
+    text = flat(pdf_text(built / "en" / f"{hid}-leaflet-a4.pdf"))
+    for phrase in phrases:
+        assert flat(phrase) in text, (hid, phrase)
+
+
+def test_every_handout_is_complete():
+    assert len(LIBRARY.handouts) == 8
+    for hid, handout in LIBRARY.handouts.items():
+        roles = {s.role for s in handout.sections}
+        assert {"get-help", "questions"} <= roles, hid
+        assert handout.citations(), hid
+        assert {"leaflet", "large-print"} <= set(handout.products), hid
+
+
+def test_every_citation_resolves_and_the_reference_list_is_vancouver(built):
+    for hid, handout in LIBRARY.handouts.items():
+        for ref, _ in handout.citations():
+            assert ref in LIBRARY.references, (hid, ref)
+    text = flat(pdf_text(built / "en" / "net-overview-leaflet-a4.pdf"))
+    assert flat("Singh S, Granberg D, Wolin E, Warner R, Sissons M, Kolarova T, et al. Patient-reported burden") in text
+    assert "burdon" not in text  # the source's misspelling is corrected
+
+
+def test_thirst_and_urination_are_signs_of_high_blood_sugar_not_low():
+    handout = LIBRARY.handouts["pancreatic-nets"]
+    for section in handout.sections:
+        for block in section.blocks:
+            texts = [m.text.lower() for m in (block.title, block.text, *block.items) if m]
+            joined = " ".join(texts)
+            if "thirst" in joined:
+                assert "high blood sugar" in joined or "glucagon" in joined, joined
+
+
+def test_english_is_at_or_below_grade_8():
+    for hid, handout in LIBRARY.handouts.items():
+        assert grade(patient_text(handout)) <= 8.0, hid
+    assert readability_problems(LIBRARY.handouts.values()) == []
+
+
+def test_the_readability_check_fails_a_hard_paragraph():
+    import copy
+
+    handout = copy.deepcopy(LIBRARY.handouts["carcinoid-syndrome"])
+    handout.sections[0].blocks[0].text.text = (
+        "Neuroendocrine neoplasms demonstrate considerable heterogeneity regarding anatomical localization, "
+        "hormonal functionality, histopathological differentiation, and corresponding therapeutic responsiveness, "
+        "necessitating individualized multidisciplinary management incorporating somatostatin receptor imaging.")
+    problems = readability_problems([handout])
+    assert len(problems) == 1 and "reading grade" in problems[0] and "above 8" in problems[0]
