@@ -58,7 +58,7 @@ def per_document() -> tuple[dict, float, bytes]:
                 paper = {"poster": "a3", "card": "id-1"}.get(product, "a4")
                 job = Job(hid, lang, product, paper)
                 ws.render(job)  # warm: fonts registered, templates compiled
-                rows[(product, script)].append(median_time(lambda: ws.render(job), 3))
+                rows[(product, script)].append(median_time(lambda job=job: ws.render(job), 3))
     leaflet = Job("carcinoid-syndrome", "en", "leaflet", "a4")
     ours = median_time(lambda: ws.render(leaflet))
     return {k: statistics.median(v) for k, v in rows.items()}, ours, ws.render(leaflet)[0]

@@ -62,19 +62,19 @@ def read_catalog(path: Path, lang: str | None = None) -> tuple[Catalog, dict]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise UserError(f"cannot read catalogue ({exc.strerror})", where(path))
+        raise UserError(f"cannot read catalogue ({exc.strerror})", where(path)) from None
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise UserError(f"catalogue is not UTF-8 (byte {exc.start}); save it as UTF-8", where(path))
+        raise UserError(f"catalogue is not UTF-8 (byte {exc.start}); save it as UTF-8", where(path)) from None
     try:
         from .i18n import locale_for
 
         catalog = read_po(io.BytesIO(data), locale=locale_for(lang) if lang else None, abort_invalid=True)
     except PoFileError as exc:
-        raise UserError(f"catalogue syntax error: {exc}; open it in Poedit to repair it", where(path, getattr(exc, "lineno", None)))
+        raise UserError(f"catalogue syntax error: {exc}; open it in Poedit to repair it", where(path, getattr(exc, "lineno", None))) from None
     except (ValueError, TypeError) as exc:
-        raise UserError(f"catalogue header is invalid ({exc}); check Language and Plural-Forms", where(path))
+        raise UserError(f"catalogue header is invalid ({exc}); check Language and Plural-Forms", where(path)) from None
     return catalog, review_headers(data.decode("utf-8"))
 
 
@@ -145,7 +145,7 @@ def init(locales: Locales, lang: str) -> Path:
     try:
         Locale.parse(lang)
     except (UnknownLocaleError, ValueError):
-        raise UserError(f"'{lang}' is not a locale Babel knows; use a code such as pt_BR or sw")
+        raise UserError(f"'{lang}' is not a locale Babel knows; use a code such as pt_BR or sw") from None
     path = locales.po_path(lang)
     if path.exists():
         raise UserError(f"{lang} already exists; run `make update` to refresh it", where(path))

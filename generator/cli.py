@@ -115,7 +115,7 @@ def cmd_check(args) -> int:
     problems = readability_problems(library.handouts.values())
     problems += pot_is_current(args.project)
     langs = Locales(args.project / "locales").shipped()
-    for lang, found in check_languages(args.project, langs).items():
+    for found in check_languages(args.project, langs).values():
         problems += found
     if problems:
         raise Problems(problems)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from pathlib import Path
 
 from .errors import UserError, where
 from .layout import Clinic
+from .markup import BIDI_CONTROLS
 
 KEYS = ("name", "phone", "website", "address", "logo", "resources_url")
 PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{3,30}([ ]?(ext\.?|x)[ ]?[0-9]{1,6})?$")
@@ -29,10 +31,10 @@ def load_clinic(project: Path, path: Path | None = None) -> Clinic:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
-        raise UserError("not UTF-8 text; save it as UTF-8", where(path))
+        raise UserError("not UTF-8 text; save it as UTF-8", where(path)) from None
     except tomllib.TOMLDecodeError as exc:
         line = re.search(r"line (\d+)", str(exc))
-        raise UserError(f"TOML syntax error: {exc}; put text in double quotes", where(path, int(line.group(1)) if line else None))
+        raise UserError(f"TOML syntax error: {exc}; put text in double quotes", where(path, int(line.group(1)) if line else None)) from None
     section = data.get("clinic")
     if not isinstance(section, dict):
         raise UserError("needs a [clinic] section with name, phone, website, address, logo", where(path))
@@ -42,14 +44,10 @@ def load_clinic(project: Path, path: Path | None = None) -> Clinic:
         if not isinstance(value, str):
             raise UserError(f"'{key}' must be text in double quotes", where(path))
     get = lambda k: section.get(k, "").strip()  # noqa: E731
-    from .markup import MarkupProblem, parse_inline
-
-    for key in KEYS:
-        try:
-            if get(key) and parse_inline(get(key)) and "<" in get(key):
-                raise MarkupProblem("markup is not allowed here")
-        except MarkupProblem as exc:
-            raise UserError(f"'{key}': {exc}", where(path)) from None
+    for key in KEYS:  # plain text only: no tags, control or bidirectional-override characters
+        value = get(key)
+        if "<" in value or ">" in value or any(ch in BIDI_CONTROLS or unicodedata.category(ch) == "Cc" for ch in value):
+            raise UserError(f"'{key}' may only hold plain text (no < >, control or direction characters)", where(path))
     if get("phone") and not PHONE.match(get("phone")):
         raise UserError(f"phone {get('phone')!r} does not look like a phone number (digits, spaces, + ( ) - .)", where(path))
     for key in ("website", "resources_url"):
@@ -87,5 +85,5 @@ def _logo(project: Path, clinic_file: Path, value: str) -> str:
     except UserError:
         raise
     except Exception as exc:  # Pillow raises many types for damaged files
-        raise UserError(f"logo {value!r} cannot be read as an image ({exc.__class__.__name__})", where(clinic_file))
+        raise UserError(f"logo {value!r} cannot be read as an image ({exc.__class__.__name__})", where(clinic_file)) from None
     return str(logo)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problems, where
-from .yamlsource import Map, Seq, Text, load_yaml
+from .yamlsource import Map, Seq, load_yaml
 
 PRODUCTS = ("leaflet", "large-print", "poster", "card")
 SEVERITIES = ("urgent", "warning", "info")

@@ -185,7 +185,7 @@ def register(script: str) -> dict:
         try:
             pdfmetrics.registerFont(TTFont(name, str(path)))
         except (TTFError, OSError) as exc:
-            raise UserError(f"font {path.name} cannot be used ({exc}); delete .cache/fonts and run `make fonts`")
+            raise UserError(f"font {path.name} cannot be used ({exc}); delete .cache/fonts and run `make fonts`") from None
         names[style] = name
     addMapping(source.family, 0, 0, names["regular"])
     addMapping(source.family, 1, 0, names["bold"])

@@ -63,7 +63,7 @@ class _Inline:
         self.fonts = fonts
         self.rtl = rtl
 
-    def convert(self, el: ET.Element, bold: bool = False) -> str:
+    def convert(self, el: ET.Element, bold: bool = False, size: float = 12.0) -> str:
         out = [self._text(el.text or "", bold)]
         for child in el:
             tag = child.tag
@@ -72,11 +72,13 @@ class _Inline:
             if tag == "br":
                 out.append("<br/>")
             elif tag == "cite":
-                out.append(f" [{self.convert(child, bold)}]" if self.rtl else f"<super>{self.convert(child, bold)}</super>")
+                # a small, low superscript, so it never touches the line above
+                sup = f'<super rise="{size * 0.3:.1f}" size="{size * 0.62:.1f}">{self.convert(child, bold, size)}</super>'
+                out.append(f" [{self.convert(child, bold, size)}]" if self.rtl else sup)
             elif self.rtl:
                 out.append(self.convert(child, bold))
             else:
-                out.append(f"<{tag}>{self.convert(child, bold or tag == 'b')}</{tag}>")
+                out.append(f"<{tag}>{self.convert(child, bold or tag == 'b', size)}</{tag}>")
             out.append(self._text(child.tail or "", bold))
         return "".join(out)
 
@@ -211,7 +213,7 @@ class Renderer:
         try:
             self.root = ET.fromstring(xml)
         except ET.ParseError as exc:  # a template bug, not a user's: keep the position for the developer
-            raise RenderError(f"layout XML is malformed ({exc})")
+            raise RenderError(f"layout XML is malformed ({exc})") from None
         self.fonts = fonts
         self.images = images  # the only image files a template may draw (the validated clinic logo)
         r = self.root
@@ -258,11 +260,12 @@ class Renderer:
             raise RenderError(f"layout: style '{name}' is not defined") from None
 
     def para(self, el: ET.Element, style_name: str | None = None) -> Paragraph:
+        style = self.style(style_name or el.get("style", "body"))
         try:
-            markup = self.inline.convert(el, bold=self.style(style_name or el.get("style", "body")).fontName == self.fonts.primary["bold"])
+            markup = self.inline.convert(el, style.fontName == self.fonts.primary["bold"], style.fontSize)
         except MissingGlyph as exc:
             raise RenderError(f"{exc}, in text: {plain_text(el)[:70]!r}") from None
-        return Paragraph(markup, self.style(style_name or el.get("style", "body")))
+        return Paragraph(markup, style)
 
     # -- story -----------------------------------------------------------
     def flowables(self, parent: ET.Element) -> list:

@@ -35,17 +35,17 @@ def load_yaml(path) -> object:
     try:
         text = open(path, encoding="utf-8").read()
     except UnicodeDecodeError as exc:
-        raise UserError(f"not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8", where(path))
+        raise UserError(f"not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8", where(path)) from None
     except OSError as exc:
-        raise UserError(f"cannot read file ({exc.strerror})", where(path))
+        raise UserError(f"cannot read file ({exc.strerror})", where(path)) from None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise UserError(f"YAML syntax error: {exc.problem or exc.context}; check indentation and quotes", where(path, line))
+        raise UserError(f"YAML syntax error: {exc.problem or exc.context}; check indentation and quotes", where(path, line)) from None
     except yaml.YAMLError as exc:
-        raise UserError(f"YAML error: {exc}", where(path))
+        raise UserError(f"YAML error: {exc}", where(path)) from None
     if node is None:
         raise UserError("file is empty", where(path))
     return _build(node, path)
@@ -81,7 +81,7 @@ def _build(node, path):
         # Core scalars only (str, int, float, bool, date, null); any other tag is refused.
         value = yaml.SafeLoader("").construct_object(node, deep=True)
     except yaml.constructor.ConstructorError:
-        raise UserError(f"YAML tag {node.tag} is not allowed in content files; remove it", where(path, line))
+        raise UserError(f"YAML tag {node.tag} is not allowed in content files; remove it", where(path, line)) from None
     if isinstance(value, _dt.datetime):
         value = value.date()
     if isinstance(value, str):
