@@ -80,7 +80,8 @@ class Localizer:
         return format_percent(value, locale=self.locale)
 
     def date(self, value) -> str:
-        return format_date(value, format="long", locale=self.locale)
+        """A long date ("22 ноября 2027 г."), held together on one line with no-break spaces."""
+        return format_date(value, format="long", locale=self.locale).replace(" ", "\u00a0")
 
     def _format_var(self, var: Var) -> str:
         if var.kind == "number":

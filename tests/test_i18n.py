@@ -61,5 +61,5 @@ def test_dates_are_written_the_local_way():
     import datetime as dt
 
     day = dt.date(2026, 11, 22)
-    assert Localizer("en").date(day) == "November 22, 2026"
-    assert Localizer("fr").date(day) == "22 novembre 2026"
+    assert Localizer("en").date(day) == "November\u00a022,\u00a02026"  # never split across lines
+    assert Localizer("fr").date(day) == "22\u00a0novembre\u00a02026"
