@@ -1,4 +1,4 @@
-"""A fix for ReportLab 5.1.0, applied on import.
+"""Two fixes for ReportLab 5.1.0, applied on import.
 
 PDFTextObject.setRise reads self._code[-1] without checking that the list is
 non-empty. When a shaped run starts with a glyph that harfbuzz moves vertically
@@ -23,3 +23,15 @@ def _set_rise(self, rise):
 
 
 PDFTextObject.setRise = _set_rise
+
+
+# Chinese line breaking ("kinsoku"): ReportLab's list of characters that must not start
+# a line has the ideographic comma and full stop but not the full-width comma, colon,
+# semicolon, question and exclamation marks or closing quotes that Simplified Chinese
+# uses, so "，" or "？" could begin a line. Paragraph reads this module global when it
+# wraps CJK text.
+from reportlab.platypus import paragraph as _paragraph  # noqa: E402
+
+_CJK_CLOSING = "\uff0c\uff1a\uff1b\uff1f\uff01\u300b\u3009\u201d\u2019\uff0e\u2026"
+_paragraph.ALL_CANNOT_START = _paragraph.ALL_CANNOT_START + "".join(
+    c for c in _CJK_CLOSING if c not in _paragraph.ALL_CANNOT_START)
