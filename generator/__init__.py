@@ -8,3 +8,7 @@ The pipeline, one module per stage:
 
 __version__ = "0.1.0"
 
+
+from . import bidi_support as _bidi_support
+
+_bidi_support.install()  # before ReportLab is imported anywhere: right-to-left line order

@@ -24,6 +24,7 @@ from reportlab.platypus.doctemplate import BaseDocTemplate, LayoutError
 from xml.sax.saxutils import escape
 
 from . import _reportlab_fixes  # noqa: F401  (an upstream bug with Arabic marks)
+from .bidi_support import contextual_forms
 from .fonts import FontStack, MissingGlyph
 
 INLINE = {"b", "i", "cite", "br"}
@@ -52,11 +53,10 @@ class Result:
 class _Inline:
     """Turns an XML element's mixed content into ReportLab paragraph markup with font runs.
 
-    Right-to-left paragraphs are kept to a single style run: ReportLab 5.1 orders the
-    words of an RTL line correctly only within one fragment (a bold word or a
-    superscript in the middle of an Arabic line comes out in the wrong place, checked
-    with and without rlbidi). So there, inline <b>/<i> are dropped and citations are
-    written inline as [1]. Whole-paragraph bold (headings, callout titles) still works.
+    Right-to-left paragraphs are flattened to one style run: ReportLab reorders an RTL
+    line only on its single-run, unshaped path (bidi_support.py explains why). There,
+    inline <b>/<i> are not shown, citations are written inline as [1], and Arabic
+    letters get their joined forms before wrapping. Whole-paragraph bold still works.
     """
 
     def __init__(self, fonts: FontStack, rtl: bool = False):
@@ -64,6 +64,8 @@ class _Inline:
         self.rtl = rtl
 
     def convert(self, el: ET.Element, bold: bool = False, size: float = 12.0) -> str:
+        if self.rtl:
+            return "<br/>".join(self._text(contextual_forms(line), bold) for line in _flat_lines(el))
         out = [self._text(el.text or "", bold)]
         for child in el:
             tag = child.tag
@@ -73,10 +75,8 @@ class _Inline:
                 out.append("<br/>")
             elif tag == "cite":
                 # a small, low superscript, so it never touches the line above
-                sup = f'<super rise="{size * 0.3:.1f}" size="{size * 0.62:.1f}">{self.convert(child, bold, size)}</super>'
-                out.append(f" [{self.convert(child, bold, size)}]" if self.rtl else sup)
-            elif self.rtl:
-                out.append(self.convert(child, bold))
+                out.append(f'<super rise="{size * 0.3:.1f}" size="{size * 0.62:.1f}">'
+                           f'{self.convert(child, bold, size)}</super>')
             else:
                 out.append(f"<{tag}>{self.convert(child, bold or tag == 'b', size)}</{tag}>")
             out.append(self._text(child.tail or "", bold))
@@ -98,6 +98,24 @@ class _Inline:
 
 def plain_text(el: ET.Element) -> str:
     return "".join(el.itertext()).strip()
+
+
+def _flat_lines(el: ET.Element) -> list[str]:
+    """An element's text as lines (split at <br/>), citations as " [1]", other tags dropped."""
+    lines, current = [], [el.text or ""]
+    for child in el:
+        if child.tag not in INLINE:
+            raise RenderError(f"layout: <{child.tag}> cannot appear inside text")
+        if child.tag == "br":
+            lines.append("".join(current))
+            current = []
+        elif child.tag == "cite":
+            current.append(f" [{plain_text(child)}]")
+        else:
+            current.append("".join(child.itertext()))
+        current.append(child.tail or "")
+    lines.append("".join(current))
+    return lines
 
 
 # ---------------------------------------------------------------- flowables
@@ -249,7 +267,7 @@ class Renderer:
             style.wordWrap = "RTL"
         elif self.cjk:
             style.wordWrap = "CJK"
-        style.shaping = 1 if self.fonts.shaped else 0
+        style.shaping = 1 if self.fonts.shaped and not self.rtl else 0  # RTL: see bidi_support.py
         style.uriWasteReduce = 0
         return style
 
@@ -386,19 +404,22 @@ class Renderer:
         canvas.drawImage(image, dx, y + (h - dh) / 2, dw, dh, mask="auto")
 
     def _draw_text(self, canvas, item: ET.Element, page: int, pages: int | None):
-        """A paragraph in a fixed box; it must fit (top-aligned at y + height)."""
+        """A paragraph in a fixed box; it must fit (top-aligned at y + height, or bottom-aligned)."""
         el = item
         if pages is not None:
             el = _substitute(item, {"{page}": self._number(page), "{pages}": self._number(pages)})
-        para = self.para(el)
+        # Right-to-left lines are reordered only in single-run paragraphs: one per <br/>-line.
+        paras = [self.para(line) for line in _split_at_br(el)] if self.rtl else [self.para(el)]
         x, y, w = _num(item, "x"), _num(item, "y"), _num(item, "width")
         box_h = _num(item, "height", 10_000.0)
-        _, h = para.wrap(w, box_h)
+        heights = [p.wrap(w, box_h)[1] for p in paras]
+        h = sum(heights)
         if h > box_h + 0.5:
             raise Overflow(f"text does not fit its {box_h:.0f} pt box: {plain_text(el)[:70]!r}")
-        valign = item.get("valign", "top")
-        top = y + box_h if valign == "top" else y + h
-        para.drawOn(canvas, x, top - h)
+        top = y + box_h if item.get("valign", "top") == "top" else y + h
+        for para, height in zip(paras, heights, strict=True):
+            top -= height
+            para.drawOn(canvas, x, top)
 
     def _number(self, n: int) -> str:
         """Page numbers in the locale's digits (the template passes them, from Babel)."""
@@ -475,6 +496,21 @@ class Renderer:
             raise Overflow(f"does not fit on {self.max_pages} page(s) (needs {pages}); first text that "
                               f"overflows: {overflow[:70]!r}")
         return Result(buf.getvalue(), pages)
+
+
+def _split_at_br(el: ET.Element) -> list[ET.Element]:
+    """One element per line of el, split at its <br/> children (attributes kept)."""
+    lines, current = [], ET.Element(el.tag, el.attrib)
+    current.text = el.text
+    for child in el:
+        if child.tag == "br":
+            lines.append(current)
+            current = ET.Element(el.tag, el.attrib)
+            current.text = child.tail
+        else:
+            current.append(child)
+    lines.append(current)
+    return lines
 
 
 def _substitute(el: ET.Element, values: dict) -> ET.Element:
