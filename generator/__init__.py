@@ -9,6 +9,14 @@ The pipeline, one module per stage:
 __version__ = "0.1.0"
 
 
+import sys as _sys
+import types as _types
+
 from . import bidi_support as _bidi_support
 
-_bidi_support.install()  # before ReportLab is imported anywhere: right-to-left line order
+# Before ReportLab is imported anywhere:
+_bidi_support.install()  # right-to-left line order (ReportLab's optional `rlbidi`)
+for _name in ("reportlab_settings", "reportlab_mods"):
+    # ReportLab otherwise executes ~/.reportlab_settings and ~/.reportlab_mods, files outside the
+    # project that would change the output; empty stand-ins keep its packaged defaults.
+    _sys.modules.setdefault(_name, _types.ModuleType(_name))

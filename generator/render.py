@@ -14,6 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
+from reportlab.graphics.barcode.qr import QrCode
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
@@ -59,9 +60,10 @@ class _Inline:
     letters get their joined forms before wrapping. Whole-paragraph bold still works.
     """
 
-    def __init__(self, fonts: FontStack, rtl: bool = False):
+    def __init__(self, fonts: FontStack, rtl: bool = False, inline_cites: bool = False):
         self.fonts = fonts
         self.rtl = rtl
+        self.inline_cites = inline_cites  # large print: "[1]" at full size instead of a small superscript
 
     def convert(self, el: ET.Element, bold: bool = False, size: float = 12.0) -> str:
         if self.rtl:
@@ -73,6 +75,8 @@ class _Inline:
                 raise RenderError(f"layout: <{tag}> cannot appear inside text")
             if tag == "br":
                 out.append("<br/>")
+            elif tag == "cite" and self.inline_cites:
+                out.append(f" [{self.convert(child, bold, size)}]")
             elif tag == "cite":
                 # a small, low superscript, so it never touches the line above
                 out.append(f'<super rise="{size * 0.3:.1f}" size="{size * 0.62:.1f}">'
@@ -158,29 +162,25 @@ class Bulleted(Flowable):
                 self.canv.drawString(self.indent * 0.3, y, self.bullet)
 
 
-class QR(Flowable):
-    """A QR code drawn with ReportLab's own barcode support (no image files)."""
+class QR(QrCode):
+    """ReportLab's own QR code, drawn as plain rectangles in the palette's black (no Drawing,
+    whose default state would reference an unembedded Helvetica and an RGB colour)."""
 
-    def __init__(self, value: str, size: float, align: str):
-        super().__init__()
-        from reportlab.graphics.barcode.qr import QrCodeWidget
-
-        self.value, self.size, self.align = value, size, align
-        self.widget = QrCodeWidget(value, barLevel="M")
+    def __init__(self, value: str, size: float, align: str, color=colors.black):
+        super().__init__(value, width=size, height=size, qrLevel="M")
+        self.align, self.color = align, color
 
     def wrap(self, aw, ah):
         self._aw = aw
-        return aw, self.size
+        return aw, self.height
 
     def draw(self):
-        from reportlab.graphics.shapes import Drawing
-
-        b = self.widget.getBounds()
-        w, h = b[2] - b[0], b[3] - b[1]
-        d = Drawing(self.size, self.size, transform=[self.size / w, 0, 0, self.size / h, 0, 0])
-        d.add(self.widget)
-        x = {"start": 0, "center": (self._aw - self.size) / 2, "end": self._aw - self.size}[self.align]
-        d.drawOn(self.canv, x, 0)
+        x = {"start": 0, "center": (self._aw - self.width) / 2, "end": self._aw - self.width}[self.align]
+        self.canv.saveState()
+        self.canv.translate(x, 0)
+        self.canv.setFillColor(self.color)
+        super().draw()
+        self.canv.restoreState()
 
 
 def labelled(flowable: Flowable, text: str) -> Flowable:
@@ -236,9 +236,10 @@ class Renderer:
         self.images = images  # the only image files a template may draw (the validated clinic logo)
         r = self.root
         self.rtl = r.get("dir") == "rtl"
-        self.inline = _Inline(fonts, self.rtl)
+        self.inline = _Inline(fonts, self.rtl, r.get("cite-style") == "inline")
         self.cmyk = r.get("color-mode") == "cmyk"
         self.cjk = fonts.scripts[0] == "han"
+        self.black = colors.CMYKColor(0, 0, 0, 1) if self.cmyk else colors.black
         self.width, self.height = _num(r, "width"), _num(r, "height")
         self.bleed = _num(r, "bleed", 0.0)
         self.max_pages = int(r.get("max-pages", "0")) or None
@@ -318,7 +319,7 @@ class Renderer:
         if tag == "next-template":
             return [NextPageTemplate(el.get("id"))]
         if tag == "qr":
-            return [QR(el.get("value", ""), _num(el, "size"), el.get("align", "center"))]
+            return [QR(el.get("value", ""), _num(el, "size"), el.get("align", "center"), self.black)]
         raise RenderError(f"layout: unknown element <{tag}>")
 
     def callout(self, el: ET.Element) -> Flowable:
@@ -333,6 +334,7 @@ class Renderer:
                  ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
                  ("BOX", (0, 0), (-1, -1), 1, border),
                  ("FONTNAME", (0, 0), (-1, -1), self.fonts.primary["regular"]),  # else Helvetica is referenced
+                 ("TEXTCOLOR", (0, 0), (-1, -1), self.black),
                  ("LINEBEFORE" if not self.rtl else "LINEAFTER", (side_x, 0), (side_x, 0), width, border)]
         if background is not None:
             style.append(("BACKGROUND", (0, 0), (-1, -1), background))
@@ -382,7 +384,7 @@ class Renderer:
         elif tag == "image":
             self._draw_image(canvas, item)
         elif tag == "qr":
-            q = QR(item.get("value", ""), _num(item, "size"), "start")
+            q = QR(item.get("value", ""), _num(item, "size"), "start", self.black)
             q.wrap(_num(item, "size"), _num(item, "size"))
             q.drawOn(canvas, _num(item, "x"), _num(item, "y"))
         else:

@@ -12,9 +12,10 @@ from generator.build import Settings, build
 from .conftest import PROJECT
 
 
-def run_build(project, out, *args, env=None):
+def run_build(project, out, *args, env=None, code=PROJECT):
+    """The CLI as a person runs it; `code` is the checkout whose generator package runs."""
     result = subprocess.run([sys.executable, "-m", "generator", "--project", str(project), "build", "--out", str(out),
-                             "--jobs", "2", *args], cwd=project, capture_output=True, text=True, timeout=600,
+                             "--jobs", "2", *args], cwd=code, capture_output=True, text=True, timeout=600,
                             env={**os.environ, **(env or {})})
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stderr.strip().splitlines()[-1]  # "built N, unchanged M, ..."
@@ -48,11 +49,11 @@ def test_one_template_rebuilds_only_that_product(tmp_path):
     shutil.copytree(PROJECT, copy, ignore=shutil.ignore_patterns(".venv", ".cache", "output", ".git", "__pycache__"))
     args = ("--lang", "en", "--handout", "carcinoid-syndrome", "--paper", "a4")
     out = copy / "output"
-    assert run_build(copy, out, *args).startswith("built 4,")
+    assert run_build(copy, out, *args, code=copy).startswith("built 4,")
     template = copy / "generator" / "templates" / "poster.xml.j2"
     template.write_text(template.read_text(encoding="utf-8").replace('{% set qr = 130 %}', '{% set qr = 140 %}'),
                         encoding="utf-8")
-    assert run_build(copy, out, *args).startswith("built 1, unchanged 3,")
+    assert run_build(copy, out, *args, code=copy).startswith("built 1, unchanged 3,")
 
 
 def test_two_clean_builds_are_byte_identical(tmp_path):
