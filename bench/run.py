@@ -140,8 +140,10 @@ def timed(fn):
     return statistics.median(out), len(data)
 if kind == "typst":
     import typst
+    fresh = timed(lambda: typst.compile(source, font_paths=[fonts]))  # a new document each time
     compiler = typst.Compiler(source, font_paths=[fonts])
-    print(json.dumps(timed(lambda: compiler.compile())))
+    memo = timed(lambda: compiler.compile())  # the same source again: Typst returns its memoized layout
+    print(json.dumps([fresh[0], fresh[1], memo[0]]))
 else:
     from weasyprint import HTML
     html = open(source, encoding="utf-8").read()
@@ -155,12 +157,16 @@ def competitors(font_dir: Path, tmp: Path) -> dict:
         subprocess.run([sys.executable, "-m", "venv", str(BENCH_VENV)], check=True)
     subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *COMPETITORS],
                    check=True)
+    latin_fonts = tmp / "latin-fonts"  # only what the Latin leaflet uses, so Typst scans no CJK fonts
+    latin_fonts.mkdir()
+    for font in font_dir.glob("NotoSans-*.ttf"):
+        shutil.copy(font, latin_fonts / font.name)
     typ, html = tmp / "leaflet.typ", tmp / "leaflet.html"
     typ.write_text(typst_source(font_dir), encoding="utf-8")
     html.write_text(weasy_html(font_dir), encoding="utf-8")
     results = {}
     for kind, source in (("typst", typ), ("weasyprint", html)):
-        run = subprocess.run([str(python), "-c", COMPETITOR_SCRIPT, kind, str(source), str(font_dir), str(REPEAT)],
+        run = subprocess.run([str(python), "-c", COMPETITOR_SCRIPT, kind, str(source), str(latin_fonts), str(REPEAT)],
                              capture_output=True, text=True)
         if run.returncode:
             results[kind] = None
@@ -223,14 +229,17 @@ def main():
         print("\nThe same English leaflet (A4, two columns, Noto Sans 12 pt), median of "
               f"{REPEAT} runs, one core each:")
         other = competitors(font_dir, tmp)
-    print(f"  ours (ReportLab)  {ours * 1000:7.1f} ms")
+    print(f"  ours (ReportLab)  {ours * 1000:7.1f} ms  (fonts loaded once per worker, as in a build)")
     for kind, target in (("typst", 1), ("weasyprint", 30)):
         if other.get(kind):
-            seconds, size = other[kind]
+            seconds, size = other[kind][:2]
             ratio = seconds / ours
             verdict = "met" if ratio >= target else "NOT met"
             print(f"  {kind:<16}  {seconds * 1000:7.1f} ms  ({size / 1024:.0f} KB)  -> ours is {ratio:.1f}x its "
                   f"throughput (target >= {target}x: {verdict})")
+            if kind == "typst":
+                print(f"  {'':<16}  ({other[kind][2] * 1000:.1f} ms to recompile the unchanged source, which Typst "
+                      f"memoizes; not a per-document figure)")
 
 
 if __name__ == "__main__":
