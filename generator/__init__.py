@@ -12,10 +12,7 @@ __version__ = "0.1.0"
 import sys as _sys
 import types as _types
 
-from . import bidi_support as _bidi_support
-
 # Before ReportLab is imported anywhere:
-_bidi_support.install()  # right-to-left line order (ReportLab's optional `rlbidi`)
 for _name in ("reportlab_settings", "reportlab_mods"):
     # ReportLab otherwise executes ~/.reportlab_settings and ~/.reportlab_mods, files outside the
     # project that would change the output; empty stand-ins keep its packaged defaults.

@@ -1,24 +1,48 @@
-"""Right-to-left text for ReportLab from PyPI packages: line order and letter forms.
+"""Right-to-left text for ReportLab, from PyPI packages: letter forms and line order.
 
-ReportLab 5.1 reorders the words of a right-to-left line only when it can import
-`rlbidi` (published on ReportLab's own index, not PyPI), and only on its unshaped
-path: with harfbuzz shaping on, words stay in logical order (measured: the first
-word of an Arabic sentence lands at the left). So for Arabic we
-  1. give each letter its contextual form (isolated, initial, medial, final, and
-     the lam-alef ligatures) with arabic-reshaper, and turn ReportLab's shaping off;
-  2. provide `rlbidi.log2vis`, the one function ReportLab calls, with the Unicode
-     Bidirectional Algorithm (UAX #9) from python-bidi.
-`install()` must run before reportlab.pdfgen.textobject is imported (generator/__init__).
+ReportLab 5.1 does not put the words of a shaped right-to-left line in visual order
+(measured: the first word of an Arabic sentence lands at the left), and its optional
+bidi support (`rlbidi`, on ReportLab's own index, not PyPI) reorders the whole
+paragraph before breaking lines, which scrambles words that mix directions such as
+"(incalliance.org).". The Unicode Bidirectional Algorithm (UAX #9) reorders each
+line after line breaking. So for Arabic:
+  1. letters get their contextual forms (initial, medial, final, lam-alef) from
+     arabic-reshaper, and ReportLab's harfbuzz shaping is off;
+  2. ReportLab wraps the words in logical order;
+  3. render.RTLParagraph draws each line in visual order from `visual_line`, which
+     applies UAX #9 from python-bidi to that line.
 """
 
 from __future__ import annotations
 
-import sys
+import re
+import unicodedata
 from functools import lru_cache
 
 
+_LRM = "\u200e"
+_BRACKETED = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
+
+
+def _fence_latin_brackets(text: str) -> str:
+    """UAX #9 rule N0 for the case we meet: a bracket pair whose content starts with a
+    left-to-right letter, e.g. "(netrf.org)" in Arabic, belongs to that Latin run. The
+    pure-Python UAX #9 in python-bidi predates N0, so we fence such pairs with LRM marks."""
+    def fence(m):
+        first_strong = next((unicodedata.bidirectional(c) for c in m.group(1)
+                             if unicodedata.bidirectional(c) in ("L", "R", "AL")), None)
+        return f"{_LRM}{m.group(0)}{_LRM}" if first_strong == "L" else m.group(0)
+    return _BRACKETED.sub(fence, text)
+
+
+def visual_line(words: list[str]) -> list[str]:
+    """The words of one right-to-left line, left to right as they are drawn (brackets mirrored)."""
+    visual = log2vis(_fence_latin_brackets(" ".join(words)), "RTL")
+    return visual.replace(_LRM, "").split(" ")
+
+
 def log2vis(text, base_direction=None, clean=True, positions_V_to_L=None, **_ignored):
-    """Logical to visual order for one line; fills positions_V_to_L as fribidi does."""
+    """Logical to visual order for one line (UAX #9); fills positions_V_to_L as fribidi does."""
     from bidi import algorithm as uax9
     storage = uax9.get_empty_storage()
     direction = (base_direction or "").upper()
@@ -53,7 +77,3 @@ def contextual_forms(text: str) -> str:
     """Arabic letters in their joined presentation forms (logical order is kept)."""
     return _reshaper().reshape(text)
 
-
-def install():
-    """Make `import rlbidi` find this module."""
-    sys.modules.setdefault("rlbidi", sys.modules[__name__])

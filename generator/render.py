@@ -25,7 +25,7 @@ from reportlab.platypus.doctemplate import BaseDocTemplate, LayoutError
 from xml.sax.saxutils import escape
 
 from . import _reportlab_fixes  # noqa: F401  (an upstream bug with Arabic marks)
-from .bidi_support import contextual_forms
+from .bidi_support import contextual_forms, visual_line
 from .fonts import FontStack, MissingGlyph
 
 INLINE = {"b", "i", "cite", "br"}
@@ -183,6 +183,24 @@ class QR(QrCode):
         self.canv.restoreState()
 
 
+class RTLParagraph(Paragraph):
+    """A right-to-left paragraph: wrapped in logical order, each line drawn in visual order.
+
+    Reordering happens only while drawing, so a paragraph split across columns or pages
+    keeps its words in logical order (bidi_support.py says why this is done here)."""
+
+    def draw(self):
+        bl = self.blPara
+        if bl.kind != 0:  # several style runs: not produced for RTL text (see _Inline)
+            return super().draw()
+        logical = bl.lines
+        bl.lines = [(extra, visual_line(words)) for extra, words in logical]
+        try:
+            super().draw()
+        finally:
+            bl.lines = logical
+
+
 def labelled(flowable: Flowable, text: str) -> Flowable:
     """Remember the text a flowable shows, so an overflow can name it."""
     flowable._net_label = text
@@ -264,11 +282,12 @@ class Renderer:
             style.keepWithNext = 1
         if self.rtl and s.get("dir") == "ltr":  # e.g. English references inside an Arabic leaflet
             style.alignment = TA_LEFT if alignment == TA_RIGHT else alignment
+            style.rtl = False
         elif self.rtl:
-            style.wordWrap = "RTL"
+            style.rtl = True  # RTLParagraph puts each line in visual order (not ReportLab's wordWrap="RTL")
         elif self.cjk:
             style.wordWrap = "CJK"
-        style.shaping = 1 if self.fonts.shaped and not self.rtl else 0  # RTL: see bidi_support.py
+        style.shaping = 1 if self.fonts.shaped and not self.rtl else 0  # Arabic: see bidi_support.py
         style.uriWasteReduce = 0
         return style
 
@@ -284,7 +303,7 @@ class Renderer:
             markup = self.inline.convert(el, style.fontName == self.fonts.primary["bold"], style.fontSize)
         except MissingGlyph as exc:
             raise RenderError(f"{exc}, in text: {plain_text(el)[:70]!r}") from None
-        return Paragraph(markup, style)
+        return (RTLParagraph if getattr(style, "rtl", False) else Paragraph)(markup, style)
 
     # -- story -----------------------------------------------------------
     def flowables(self, parent: ET.Element) -> list:
@@ -304,7 +323,7 @@ class Renderer:
             for i, item in enumerate(el.findall("item"), 1):
                 bullet = f"{i}." if el.get("numbered") == "yes" else el.get("bullet", "•")
                 para = self.para(item, style)
-                out.append(labelled(Bulleted(para, bullet, indent, para.style.wordWrap == "RTL"), plain_text(item)))
+                out.append(labelled(Bulleted(para, bullet, indent, getattr(para.style, "rtl", False)), plain_text(item)))
             return out
         if tag == "callout":
             return [labelled(self.callout(el), plain_text(el))]
