@@ -31,10 +31,6 @@ def locale_for(lang: str) -> Locale:
     return Locale.parse("en" if lang == "pseudo" else lang)
 
 
-def is_rtl(lang: str) -> bool:
-    return locale_for(lang).character_order == "right-to-left"
-
-
 class Localizer:
     """Everything a template needs to speak one language."""
 

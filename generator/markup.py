@@ -65,11 +65,6 @@ def parse_inline(text: str) -> list[tuple[str, str]]:
     return [t for t in tokens if t != ("text", "")]
 
 
-def tag_skeleton(text: str) -> list[str]:
-    """The sequence of tags in a string, for comparing a translation with its source."""
-    return [("/" if k == "close" else "") + v for k, v in parse_inline(text) if k != "text"]
-
-
 def to_markup(text: str, fill=None) -> Markup:
     """Escape text and re-emit only the allowed tags; `fill` formats {placeholders} in text parts."""
     out = []

@@ -231,9 +231,8 @@ def _color(value: str | None, cmyk: bool):
 
 
 class _Doc(BaseDocTemplate):
-    def __init__(self, buf, renderer, **kw):
+    def __init__(self, buf, **kw):
         super().__init__(buf, **kw)
-        self.renderer = renderer
         self.placed: list[tuple[int, str]] = []
 
     def afterFlowable(self, flowable):
@@ -500,7 +499,7 @@ class Renderer:
                     Canvas.showPage(self)
                 Canvas.save(self)
 
-        doc = _Doc(buf, self, pagesize=(width + 2 * bleed, height + 2 * bleed), title=r.get("title", ""),
+        doc = _Doc(buf, pagesize=(width + 2 * bleed, height + 2 * bleed), title=r.get("title", ""),
                    author=r.get("author", ""), subject=r.get("subject", ""), keywords=r.get("keywords", ""),
                    creator=r.get("creator", ""), producer=r.get("creator", ""), lang=r.get("lang"),
                    leftMargin=0, rightMargin=0, topMargin=0, bottomMargin=0, allowSplitting=1,
