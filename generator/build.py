@@ -96,13 +96,13 @@ class Workspace:
         from .render import Overflow, render
 
         handout = self.library.handouts[job.handout]
+        logo = frozenset([self.clinic.logo]) if self.clinic.logo else frozenset()
         limit = SHRINK_LIMITS.get(job.product, 1.0)
         scale = 1.0
         while True:
             xml = layout_xml(job.product, job.paper, handout, self.localizer(job.lang), self.library, self.clinic,
                              {**self.options, "scale": scale})
             try:
-                logo = frozenset([self.clinic.logo]) if self.clinic.logo else frozenset()
                 result = render(xml, self.fonts(job.lang), logo)
                 return result.pdf, result.pages
             except Overflow as exc:
@@ -233,6 +233,7 @@ def cached_checks(project: Path, langs: list[str], digests) -> dict[str, list[st
 
     from .checks import check_languages
     from .digests import code
+    from .output import write_atomic
 
     cache_file = project / ".cache" / "checks.json"
     try:
@@ -250,10 +251,7 @@ def cached_checks(project: Path, langs: list[str], digests) -> dict[str, list[st
     if stale:
         for lang, problems in check_languages(project, stale).items():
             cache[lang] = {"key": keys[lang], "problems": problems}
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(cache, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, cache_file)
+        write_atomic(cache_file, json.dumps(cache, ensure_ascii=False).encode("utf-8"))
     return {lang: cache[lang]["problems"] for lang in langs}
 
 

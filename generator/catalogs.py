@@ -24,6 +24,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po, write_po
 
 from .errors import UserError, where
+from .output import write_atomic
 
 REVIEW_HEADERS = ("X-Review-Status", "X-Reviewed-By")
 REVIEW_STATUSES = ("unreviewed", "reviewed")
@@ -96,14 +97,7 @@ def _write(catalog: Catalog, path: Path, headers: dict | None = None, **kwargs):
     if headers:
         extra = "".join(f'"{k}: {v}\\n"\n' for k, v in headers.items())
         text = re.sub(r'("Generated-By: [^"]*"\n)', lambda m: m.group(1) + extra, text, count=1)
-    atomic_write_text(path, text)
-
-
-def atomic_write_text(path: Path, text: str):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(path, text.encode("utf-8"))
 
 
 def extract(project: Path) -> Catalog:
