@@ -12,14 +12,14 @@ import signal
 import sys
 from pathlib import Path
 
-from .errors import Problems, UserError
+from generator.errors import Problems, UserError
 
 PROJECT = Path(__file__).resolve().parent.parent
 
 
 def _parser() -> argparse.ArgumentParser:
-    from .content import PRODUCTS
-    from .layout import PAPER_CHOICES
+    from generator.content import PRODUCTS
+    from generator.layout import PAPER_CHOICES
 
     p = argparse.ArgumentParser(prog="python -m generator", description="NET patient handouts: build and check.")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -85,7 +85,7 @@ def _terminate(signum, frame):
 
 
 def cmd_build(args) -> int:
-    from .build import Settings, build
+    from generator.build import Settings, build
 
     if args.jobs is not None and args.jobs < 1:
         raise UserError("--jobs must be 1 or more")
@@ -105,11 +105,11 @@ def cmd_build(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .checks import check_languages, pot_is_current
-    from .catalogs import Locales
-    from .content import load_library
+    from generator.i18n.checks import check_languages, pot_is_current
+    from generator.i18n.catalogs import Locales
+    from generator.content import load_library
 
-    from .readability import readability_problems
+    from generator.content.readability import readability_problems
 
     library = load_library(args.project / "content")  # raises Problems with every content problem
     problems = readability_problems(library.handouts.values())
@@ -129,7 +129,7 @@ def cmd_check(args) -> int:
 def fit_problems(project: Path) -> list[str]:
     """Every leaflet must fit one double-sided sheet in every language and paper: build them
     (incrementally, into .cache/fit-check) and report any that overflow."""
-    from .build import Settings, build
+    from generator.build import Settings, build
 
     summary = build(Settings(project, project / ".cache" / "fit-check"), products=["leaflet"], paper="all",
                     progress=None)
@@ -137,14 +137,14 @@ def fit_problems(project: Path) -> list[str]:
 
 
 def cmd_status(args) -> int:
-    from .status import status_table
+    from generator.build.status import status_table
 
     print(status_table(args.project))
     return 0
 
 
 def cmd_fonts(args) -> int:
-    from .fonts import prepare_all
+    from generator.render.pdf.fonts import prepare_all
 
     paths = prepare_all()
     print(f"fonts: {len(paths)} static weights ready in .cache/fonts", file=sys.stderr)
@@ -152,15 +152,15 @@ def cmd_fonts(args) -> int:
 
 
 def cmd_extract(args) -> int:
-    from .catalogs import extract
+    from generator.i18n.extract import write_pot
 
-    catalog = extract(args.project)
+    catalog = write_pot(args.project)
     print(f"extract: {len([m for m in catalog if m.id])} messages -> locales/messages.pot", file=sys.stderr)
     return 0
 
 
 def cmd_update(args) -> int:
-    from .catalogs import Locales, update
+    from generator.i18n.catalogs import Locales, update
 
     done = update(Locales(args.project / "locales"))
     print(f"update: {', '.join(done) or 'no catalogues'} updated from messages.pot", file=sys.stderr)
@@ -168,7 +168,7 @@ def cmd_update(args) -> int:
 
 
 def cmd_init(args) -> int:
-    from .catalogs import Locales, init
+    from generator.i18n.catalogs import Locales, init
 
     path = init(Locales(args.project / "locales"), args.lang)
     print(f"init: started {path}; add '{args.lang}' to locales/LINGUAS when it is complete", file=sys.stderr)
@@ -176,7 +176,7 @@ def cmd_init(args) -> int:
 
 
 def cmd_compile(args) -> int:
-    from .catalogs import Locales, compile_all
+    from generator.i18n.catalogs import Locales, compile_all
 
     paths = compile_all(Locales(args.project / "locales"))
     print(f"compile: {len(paths)} .mo file(s) written", file=sys.stderr)
@@ -184,7 +184,7 @@ def cmd_compile(args) -> int:
 
 
 def cmd_pseudo(args) -> int:
-    from .catalogs import pseudo
+    from generator.i18n.pseudo import pseudo
 
     path = pseudo(args.project)
     print(f"pseudo: wrote {path}; build it with `python -m generator build --lang pseudo`", file=sys.stderr)

@@ -9,17 +9,28 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UserError, where
-from .layout import Clinic
-from .markup import BIDI_CONTROLS
+from generator.errors import UserError, where
+from generator.markup import BIDI_CONTROLS
 
 KEYS = ("name", "phone", "website", "address", "logo", "resources_url")
 PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{3,30}([ ]?(ext\.?|x)[ ]?[0-9]{1,6})?$")
 WEBSITE = re.compile(r"^(https?://)?[A-Za-z0-9.-]+\.[A-Za-z]{2,}(/[^\s<>\"]*)?$")
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 MAX_LOGO_PIXELS = 4000 * 4000
+
+
+@dataclass
+class Clinic:
+    name: str
+    phone: str
+    website: str
+    address: str
+    logo: str | None = None
+    resources_url: str = "https://www.carcinoid.org"  # the poster's QR code; clinic.toml can change it
+    generic: bool = False  # the default: "Your care team", never a made-up clinic
 
 
 def load_clinic(project: Path, path: Path | None = None) -> Clinic:

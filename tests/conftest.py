@@ -33,7 +33,7 @@ def sandbox(tmp_path) -> Path:
     for name in ("content", "locales"):
         shutil.copytree(PROJECT / name, tmp_path / name)
     shutil.copy(PROJECT / "babel.cfg", tmp_path / "babel.cfg")
-    shutil.copytree(PROJECT / "generator" / "templates", tmp_path / "generator" / "templates")
+    shutil.copytree(PROJECT / "generator" / "layout" / "templates", tmp_path / "generator" / "layout" / "templates")
     return tmp_path
 
 

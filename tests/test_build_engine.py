@@ -50,7 +50,7 @@ def test_one_template_rebuilds_only_that_product(tmp_path):
     args = ("--lang", "en", "--handout", "carcinoid-syndrome", "--paper", "a4")
     out = copy / "output"
     assert run_build(copy, out, *args, code=copy).startswith("built 4,")
-    template = copy / "generator" / "templates" / "poster.xml.j2"
+    template = copy / "generator" / "layout" / "templates" / "poster.xml.j2"
     template.write_text(template.read_text(encoding="utf-8").replace('{% set qr = 130 %}', '{% set qr = 140 %}'),
                         encoding="utf-8")
     assert run_build(copy, out, *args, code=copy).startswith("built 1, unchanged 3,")

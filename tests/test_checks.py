@@ -9,8 +9,8 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from generator.checks import check_catalog
-from generator.fonts import FontStack
+from generator.i18n.checks import check_catalog
+from generator.render.pdf.fonts import FontStack
 
 HEADER = """\
 msgid ""
@@ -92,8 +92,8 @@ def test_review_status_header_is_required():
 
 
 def test_shipped_catalogues_pass_every_check(project):
-    from generator.catalogs import Locales
-    from generator.checks import check_languages
+    from generator.i18n.catalogs import Locales
+    from generator.i18n.checks import check_languages
 
     langs = Locales(project / "locales").shipped()
     assert set(langs) >= {"fr", "es", "vi", "ru", "ar", "hi", "zh_CN"}

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from generator.content import load_library
-from generator.readability import grade, patient_text, readability_problems
+from generator.content.readability import grade, patient_text, readability_problems
 
 from .conftest import PROJECT, pdf_text
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from generator.catalogs import extract
+from generator.i18n.extract import write_pot as extract
 from generator.content import Msg, Var
 from generator.i18n import Localizer
 

@@ -9,7 +9,7 @@ import unicodedata
 import pytest
 from pypdf import PdfReader
 
-from generator.catalogs import Locales
+from generator.i18n.catalogs import Locales
 from generator.content import load_library
 from generator.i18n import Localizer
 from generator.layout import PAPERS

@@ -11,12 +11,12 @@ import xml.etree.ElementTree as ET
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.checks import _string_problems
+from generator.i18n.checks import _string_problems
 from generator.content import load_library
 from generator.i18n import Localizer
 from generator.layout import Clinic, layout_xml
 from generator.markup import MarkupProblem, to_markup
-from generator.render import RenderError, render
+from generator.render.pdf import RenderError, render
 
 from .conftest import PROJECT
 
@@ -68,7 +68,7 @@ class Hostile(Localizer):
 @given(TEXT)
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_renderer_gives_a_page_or_a_clear_error(text):
-    from generator.fonts import FontStack
+    from generator.render.pdf.fonts import FontStack
 
     clinic = Clinic("", "", "", "", None, generic=True)
     try:

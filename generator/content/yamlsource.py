@@ -10,7 +10,7 @@ import datetime as _dt
 
 import yaml
 
-from .errors import UserError, where
+from generator.errors import UserError, where
 
 
 class Text(str):

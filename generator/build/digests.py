@@ -13,7 +13,7 @@ import os
 from functools import cache
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent.parent  # generator/
 
 
 def _hash_files(*paths: Path) -> str:
@@ -27,13 +27,13 @@ def _hash_files(*paths: Path) -> str:
 @cache
 def code() -> str:
     """The generator's own code and the pinned dependency versions."""
-    files = sorted(PACKAGE.glob("*.py")) + [PACKAGE.parent / "requirements.txt"]
+    files = sorted(PACKAGE.rglob("*.py")) + [PACKAGE.parent / "requirements.txt"]
     return _hash_files(*files)
 
 
 @cache
 def template(product: str) -> str:
-    templates = PACKAGE / "templates"
+    templates = PACKAGE / "layout" / "templates"
     return _hash_files(templates / f"{product}.xml.j2", *sorted(templates.glob("_*.j2")))
 
 
@@ -49,7 +49,7 @@ class Digests:
 
     def language(self, lang: str) -> str:
         if lang not in self._langs:
-            from .fonts import font_files
+            from generator.render.pdf.fonts import font_files
 
             po = self.project / "locales" / lang / "LC_MESSAGES" / "messages.po"
             fonts = "|".join(p.name for p in font_files(lang))  # names carry the fonts' own hashes

@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UserError
+from generator.errors import UserError
 
 RECIPE = "2"  # bump when the way fonts are prepared changes, to refresh the cache
 
@@ -83,7 +83,7 @@ def _unicodes(kind: str) -> list[int] | None:
 
 def cache_dir() -> Path:
     """Prepared fonts live with the installation (not the content project), once per machine checkout."""
-    return Path(os.environ.get("NET_FONT_CACHE", Path(__file__).resolve().parent.parent / ".cache" / "fonts"))
+    return Path(os.environ.get("NET_FONT_CACHE", Path(__file__).resolve().parents[3] / ".cache" / "fonts"))
 
 
 def _target(source: FontSource, style: str, src: Path) -> Path:

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import UserError
+from generator.errors import UserError
 
 
 @dataclass(frozen=True)
@@ -52,9 +52,9 @@ class Workspace:
     """Everything a worker needs, loaded once per process."""
 
     def __init__(self, settings: Settings):
-        from .catalogs import Locales
-        from .clinic import load_clinic
-        from .content import load_library
+        from generator.i18n.catalogs import Locales
+        from generator.clinic import load_clinic
+        from generator.content import load_library
 
         self.settings = settings
         self.library = load_library(settings.project / "content")
@@ -64,7 +64,7 @@ class Workspace:
         self._fonts = {}
 
     def localizer(self, lang: str):
-        from .i18n import Localizer
+        from generator.i18n import Localizer
 
         if lang not in self._localizers:
             if lang == "en":
@@ -78,7 +78,7 @@ class Workspace:
         return "unreviewed"
 
     def fonts(self, lang: str):
-        from .fonts import FontStack
+        from generator.render.pdf.fonts import FontStack
 
         if lang not in self._fonts:
             self._fonts[lang] = FontStack(lang)
@@ -92,8 +92,8 @@ class Workspace:
 
     def render(self, job: Job) -> tuple[bytes, int]:
         """Render one document; a fixed-size product shrinks step by step to its stated limit, then fails."""
-        from .layout import SHRINK_LIMITS, layout_xml
-        from .render import Overflow, render
+        from generator.layout import SHRINK_LIMITS, layout_xml
+        from generator.render.pdf import Overflow, render
 
         handout = self.library.handouts[job.handout]
         logo = frozenset([self.clinic.logo]) if self.clinic.logo else frozenset()
@@ -117,8 +117,8 @@ _WORKSPACE: Workspace | None = None
 
 def _run(job: Job) -> tuple[Job, bytes | None, int, str | None]:
     """Render one job in a worker; user-facing failures come back as a message, not a traceback."""
-    from .i18n import MissingTranslation
-    from .render import RenderError
+    from generator.i18n import MissingTranslation
+    from generator.render.pdf import RenderError
 
     try:
         pdf, pages = _WORKSPACE.render(job)
@@ -141,7 +141,7 @@ def _worker_signals():
 
 
 def plan(ws: Workspace, langs, handouts, products, paper) -> list[Job]:
-    from .layout import papers_for
+    from generator.layout import papers_for
 
     jobs = []
     for lang in langs:
@@ -158,9 +158,9 @@ def plan(ws: Workspace, langs, handouts, products, paper) -> list[Job]:
 def build(settings: Settings, langs=None, handouts=None, products=None, paper="auto", jobs=None,
           progress=sys.stderr) -> Summary:
     global _WORKSPACE
-    from .content import PRODUCTS
-    from .digests import Digests
-    from .output import Manifest, remove_partials, sha256, write_atomic
+    from generator.content import PRODUCTS
+    from generator.build.digests import Digests
+    from generator.build.output import Manifest, remove_partials, sha256, write_atomic
 
     started = time.monotonic()
     ws = _WORKSPACE = Workspace(settings)
@@ -231,9 +231,9 @@ def cached_checks(project: Path, langs: list[str], digests) -> dict[str, list[st
     import hashlib
     import json
 
-    from .checks import check_languages
-    from .digests import code
-    from .output import write_atomic
+    from generator.i18n.checks import check_languages
+    from generator.build.digests import code
+    from generator.build.output import write_atomic
 
     cache_file = project / ".cache" / "checks.json"
     try:
@@ -241,7 +241,7 @@ def cached_checks(project: Path, langs: list[str], digests) -> dict[str, list[st
     except (OSError, ValueError):
         cache = {}
     sources = sorted((project / "content" / "handouts").glob("*.yaml")) + sorted(
-        (Path(__file__).parent / "templates").glob("*.j2")) + [project / "locales" / "identical-ok.txt"]
+        (Path(__file__).resolve().parent.parent / "layout" / "templates").glob("*.j2")) + [project / "locales" / "identical-ok.txt"]
     h = hashlib.sha256(code().encode())
     for path in sources:
         h.update(path.read_bytes() if path.is_file() else b"")

@@ -14,9 +14,10 @@ from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from .content import Block, Handout, Library
-from .i18n import Localizer
-from .markup import plain
+from generator.content import Block, Handout, Library
+from generator.i18n import Localizer
+from generator.clinic import Clinic
+from generator.markup import plain
 
 TEMPLATES = Path(__file__).parent / "templates"
 MM = 72 / 25.4
@@ -47,7 +48,7 @@ def paper_family(lang: str) -> str:
     from babel import Locale
     from babel.core import get_global
 
-    from .i18n import locale_for
+    from generator.i18n import locale_for
 
     locale = locale_for(lang)
     territory = locale.territory or Locale.parse(get_global("likely_subtags").get(locale.language, lang)).territory
@@ -69,17 +70,6 @@ def papers_for(product: str, lang: str, requested: str) -> list[str]:
     if requested == "id-1":
         return ["id-1"] if product == "card" else []
     return [choices[FAMILY_OF_PAPER[requested]]]
-
-
-@dataclass
-class Clinic:
-    name: str
-    phone: str
-    website: str
-    address: str
-    logo: str | None = None
-    resources_url: str = "https://www.carcinoid.org"  # the poster's QR code; clinic.toml can change it
-    generic: bool = False  # the default: "Your care team", never a made-up clinic
 
 
 def _environment() -> Environment:

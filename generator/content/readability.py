@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from .content import Handout
-from .markup import plain
+from generator.content import Handout
+from generator.markup import plain
 
 MAX_GRADE = 8.0
 
@@ -39,7 +39,7 @@ def grade(text: str) -> float:
 
 
 def readability_problems(handouts) -> list[str]:
-    from .errors import where
+    from generator.errors import where
 
     problems = []
     for h in handouts:

@@ -15,8 +15,8 @@ from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup
 
-from .content import PLACEHOLDER, Msg, Var
-from .markup import to_markup
+from generator.content import PLACEHOLDER, Msg, Var
+from generator.markup import to_markup
 
 SOURCE_LANGUAGE = "en"
 

@@ -24,9 +24,9 @@ from reportlab.platypus import (CondPageBreak, Flowable, Frame, KeepTogether, Ne
 from reportlab.platypus.doctemplate import BaseDocTemplate, LayoutError
 from xml.sax.saxutils import escape
 
-from . import _reportlab_fixes  # noqa: F401  (an upstream bug with Arabic marks)
-from .bidi_support import contextual_forms, visual_line
-from .fonts import FontStack, MissingGlyph
+from generator.render.pdf import _reportlab_fixes  # noqa: F401  (an upstream bug with Arabic marks)
+from generator.render.pdf.bidi import contextual_forms, visual_line
+from generator.render.pdf.fonts import FontStack, MissingGlyph
 
 INLINE = {"b", "i", "cite", "br"}
 

@@ -1,10 +1,11 @@
-"""Gettext catalogues: extract, update, start a language, compile, pseudo-localise.
+"""Gettext catalogues: extract, update, start a language, compile.
 
 The same steps a translator knows from Sphinx or Babel, kept as named commands:
-    extract  content + templates      -> locales/messages.pot
+    extract  content + templates      -> locales/messages.pot   (extract.py)
     update   messages.pot             -> locales/<lang>/LC_MESSAGES/messages.po (all)
     init     messages.pot + a code    -> a new messages.po
     compile  messages.po              -> messages.mo (for tools that want .mo)
+    pseudo   messages.pot             -> an accented, longer fake language (pseudo.py)
 Babel drops header fields it does not know when it rewrites a file, so the
 review-status fields (X-Review-Status, X-Reviewed-By) are carried over here.
 """
@@ -18,19 +19,14 @@ import re
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
-from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po, write_po
 
-from .errors import UserError, where
-from .output import write_atomic
+from generator.errors import UserError, where
+from generator.build.output import write_atomic
 
 REVIEW_HEADERS = ("X-Review-Status", "X-Reviewed-By")
 REVIEW_STATUSES = ("unreviewed", "reviewed")
-COMMENT_TAGS = ["Translators:"]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2),
-            "npgettext": ((1, "c"), 2, 3)}
 
 
 class Locales:
@@ -69,7 +65,7 @@ def read_catalog(path: Path, lang: str | None = None) -> tuple[Catalog, dict]:
     except UnicodeDecodeError as exc:
         raise UserError(f"catalogue is not UTF-8 (byte {exc.start}); save it as UTF-8", where(path)) from None
     try:
-        from .i18n import locale_for
+        from generator.i18n import locale_for
 
         catalog = read_po(io.BytesIO(data), locale=locale_for(lang) if lang else None, abort_invalid=True)
     except PoFileError as exc:
@@ -98,20 +94,6 @@ def _write(catalog: Catalog, path: Path, headers: dict | None = None, **kwargs):
         extra = "".join(f'"{k}: {v}\\n"\n' for k, v in headers.items())
         text = re.sub(r'("Generated-By: [^"]*"\n)', lambda m: m.group(1) + extra, text, count=1)
     write_atomic(path, text.encode("utf-8"))
-
-
-def extract(project: Path) -> Catalog:
-    """Collect every translatable string into locales/messages.pot."""
-    with open(project / "babel.cfg", encoding="utf-8") as f:
-        method_map, options_map = parse_mapping_cfg(f)
-    catalog = Catalog(project="NET patient handouts", msgid_bugs_address="", charset="utf-8",
-                      creation_date=_fixed_date(), fuzzy=False)
-    for filename, lineno, message, comments, context in extract_from_dir(
-            str(project), method_map, options_map, keywords=KEYWORDS, comment_tags=COMMENT_TAGS,
-            strip_comment_tags=True):
-        catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
-    _write(catalog, project / "locales" / "messages.pot", omit_header=False, sort_by_file=True)
-    return catalog
 
 
 def _fixed_date():
@@ -160,42 +142,3 @@ def compile_all(locales: Locales) -> list[Path]:
             write_mo(f, catalog, use_fuzzy=False)
         out.append(mo)
     return out
-
-
-PSEUDO = "pseudo"  # a language code for layout testing; formatted as English, never shipped
-_ACCENTS = str.maketrans("aeiouyAEIOUYcnsztgCNSZTG", "àéîõüýÀÉÎÕÜÝçñšžţğÇÑŠŽŢĞ")
-
-
-def pseudo_text(text: str, growth: float = 0.35) -> str:
-    """Accent every letter and pad about 35% so layouts that break with longer text show it.
-
-    Placeholders and inline tags are kept exactly, so the result passes every check."""
-    from .markup import parse_inline
-
-    out = []
-    for kind, value in parse_inline(text):
-        if kind == "text":
-            parts = re.split(r"(\{[a-z_]+\})", value)
-            out.append("".join(p if p.startswith("{") else p.translate(_ACCENTS) for p in parts))
-        else:
-            out.append(f"<{'/' if kind == 'close' else ''}{value}>")
-    body = "".join(out)
-    letters = len(re.sub(r"<[^>]+>|\{\w+\}", "", text))
-    pad = "·" * max(1, round(letters * growth) - 2)
-    return f"[{body} {pad}]"
-
-
-def pseudo(project: Path) -> Path:
-    """Write locales/pseudo/LC_MESSAGES/messages.po from messages.pot (git ignores it)."""
-    from .checks import required_messages
-
-    catalog = Catalog(locale="en", project="NET patient handouts (pseudo-localised)", fuzzy=False,
-                      creation_date=_fixed_date())
-    for m in required_messages(project):
-        if not m.id:
-            continue
-        string = tuple(pseudo_text(s) for s in m.id) if isinstance(m.id, tuple) else pseudo_text(m.id)
-        catalog.add(m.id, string, m.locations, context=m.context)
-    path = project / "locales" / PSEUDO / "LC_MESSAGES" / "messages.po"
-    _write(catalog, path, {"X-Review-Status": "unreviewed"})
-    return path

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import UserError, where
-from .yamlsource import Map, Seq, load_yaml
+from generator.errors import UserError, where
+from generator.content.yamlsource import Map, Seq, load_yaml
 
 TYPES = {
     "article": (("title", "journal", "year"), ("authors", "month", "volume", "issue", "pages", "doi")),
@@ -20,7 +20,7 @@ TYPES = {
 
 def load_bibliography(path: Path):
     """Return ({id: Reference}, problems)."""
-    from .content import ID, Reference
+    from generator.content import ID, Reference
 
     try:
         doc = load_yaml(path)

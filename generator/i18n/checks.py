@@ -13,29 +13,13 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.plurals import get_plural
 
-from .content import PLACEHOLDER
-from .errors import UserError, where
-from .i18n import locale_for
-from .markup import MarkupProblem, parse_inline
+from generator.content import PLACEHOLDER
+from generator.i18n.extract import required_messages
+from generator.errors import UserError, where
+from generator.i18n import locale_for
+from generator.markup import MarkupProblem, parse_inline
 
 LETTERS = re.compile(r"[^\W\d_]+")
-
-
-def required_messages(project: Path) -> Catalog:
-    """What every language must translate: extracted now from content and templates (not from a
-    possibly stale .pot), so a new English string can never reach a page untranslated."""
-    from babel.messages.extract import extract_from_dir
-    from babel.messages.frontend import parse_mapping_cfg
-
-    from .catalogs import COMMENT_TAGS, KEYWORDS
-
-    with open(project / "babel.cfg", encoding="utf-8") as f:
-        method_map, options_map = parse_mapping_cfg(f)
-    catalog = Catalog(fuzzy=False)
-    for filename, lineno, message, comments, context in extract_from_dir(
-            str(project), method_map, options_map, keywords=KEYWORDS, comment_tags=COMMENT_TAGS):
-        catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
-    return catalog
 
 
 def load_allowlist(path: Path) -> set[str]:
@@ -66,7 +50,7 @@ def _edges(text: str) -> tuple[str, str]:
 def check_catalog(lang: str, po_path: Path, catalog: Catalog, headers: dict, required: Catalog,
                   allowlist: set[str], fonts=None) -> list[str]:
     """Every problem in one language's catalogue, one line each."""
-    from .catalogs import REVIEW_STATUSES
+    from generator.i18n.catalogs import REVIEW_STATUSES
 
     problems: list[str] = []
     here = lambda m: where(po_path, getattr(m, "lineno", None))  # noqa: E731
@@ -143,8 +127,8 @@ def _string_problems(source: str, text: str, sources: list[str], allowlist: set[
 
 def check_languages(project: Path, langs: list[str]) -> dict[str, list[str]]:
     """{lang: problems} for each language (English, the source, has no catalogue)."""
-    from .catalogs import Locales
-    from .fonts import FontStack
+    from generator.i18n.catalogs import Locales
+    from generator.render.pdf.fonts import FontStack
 
     locales = Locales(project / "locales")
     required = required_messages(project)

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Problems, where
-from .yamlsource import Map, Seq, load_yaml
+from generator.errors import Problems, where
+from generator.content.yamlsource import Map, Seq, load_yaml
 
 PRODUCTS = ("leaflet", "large-print", "poster", "card")
 SEVERITIES = ("urgent", "warning", "info")
@@ -143,7 +143,7 @@ class Reference:
     fields: dict
 
     def vancouver(self) -> str:
-        from .bibliography import vancouver
+        from generator.content.bibliography import vancouver
 
         return vancouver(self.fields)
 
@@ -218,7 +218,7 @@ class _Checker:
                 self.fail(msg.line, f"{what}: placeholder {{{missing[0]}}} has no value under 'vars'")
             if unused:
                 self.fail(msg.line, f"{what}: var '{unused[0]}' is not used as {{{unused[0]}}} in the text")
-        from .markup import MarkupProblem, parse_inline
+        from generator.markup import MarkupProblem, parse_inline
 
         try:
             parse_inline(text)
@@ -322,7 +322,7 @@ def _opt_str(v):
 
 def load_handout(path: Path) -> tuple[Handout | None, list[str]]:
     """Parse and validate one handout file; returns (handout or None, problems)."""
-    from .errors import UserError
+    from generator.errors import UserError
 
     try:
         doc = load_yaml(path)
@@ -400,7 +400,7 @@ def load_handout(path: Path) -> tuple[Handout | None, list[str]]:
 
 def load_library(root: Path) -> Library:
     """Load content/: every handout and the bibliography; raise Problems listing everything wrong."""
-    from .bibliography import load_bibliography
+    from generator.content.bibliography import load_bibliography
 
     problems: list[str] = []
     references, ref_problems = load_bibliography(root / "bibliography.yaml")

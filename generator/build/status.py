@@ -7,9 +7,9 @@ from pathlib import Path
 
 
 def status_table(project: Path) -> str:
-    from .catalogs import Locales
-    from .checks import required_messages
-    from .errors import UserError
+    from generator.i18n.catalogs import Locales
+    from generator.i18n.extract import required_messages
+    from generator.errors import UserError
 
     locales = Locales(project / "locales")
     required = [m for m in required_messages(project) if m.id]
@@ -50,8 +50,8 @@ def _table(rows) -> str:
 
 def _readability(project: Path) -> str:
     """English reading grade per handout (Flesch-Kincaid; the bar is grade 8)."""
-    from .content import load_library
-    from .readability import MAX_GRADE, grade, patient_text
+    from generator.content import load_library
+    from generator.content.readability import MAX_GRADE, grade, patient_text
 
     library = load_library(project / "content")
     rows = [("handout", "reading grade", f"(at most {MAX_GRADE:.0f})")]
