@@ -48,6 +48,18 @@ def _parser() -> argparse.ArgumentParser:
     i = sub.add_parser("init", help="start a new language from messages.pot")
     i.add_argument("lang")
     i.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    r = sub.add_parser("review-pack", help="a PDF per handout for a clinical or translation reviewer")
+    r.add_argument("--lang", required=True, help="language to review (en: the English content itself)")
+    r.add_argument("--handout", action="append", help="handout id (repeatable); default: all")
+    r.add_argument("--out", type=Path, default=None, help="folder for the packs (default: output/review-packs)")
+    r.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    a = sub.add_parser("approve", help="record a reviewer's sign-off in reviews/<lang>.toml")
+    a.add_argument("--lang", required=True, help="language reviewed (en: the English content)")
+    a.add_argument("--by", required=True, help='the reviewer: "NAME, ROLE"')
+    a.add_argument("--handout", action="append", help="handout id (repeatable); default: all")
+    a.add_argument("--date", help="day of the review, YYYY-MM-DD (default: today)")
+    a.add_argument("--expect", help="content digest from the review pack's sign-off page: refuse if anything changed")
+    a.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return p
 
 
@@ -92,48 +104,67 @@ def cmd_build(args) -> int:
     out = (args.out or args.project / "output").resolve()
     settings = Settings(args.project, out, args.clinic.resolve() if args.clinic else None, args.print_shop)
     summary = build(settings, args.lang, args.handout, args.product, args.paper, args.jobs)
-    for lang, problems in summary.skipped_languages.items():
-        for line in problems:
-            print(line, file=sys.stderr)
-        print(f"{lang}: left out of this build ({len(problems)} problem(s) above)", file=sys.stderr)
+    for what, skipped in (("handout", summary.skipped_handouts), ("language", summary.skipped_languages)):
+        for name, problems in skipped.items():
+            for line in problems:
+                print(line, file=sys.stderr)
+            print(f"{what} {name}: left out of this build ({len(problems)} problem(s) above)", file=sys.stderr)
     for line in summary.failed:
         print(f"failed: {line}", file=sys.stderr)
     print(f"built {summary.built}, unchanged {summary.unchanged}, failed {len(summary.failed)}, "
-          f"languages left out {len(summary.skipped_languages)}, in {summary.seconds:.1f} s -> {out}",
-          file=sys.stderr)
-    return 1 if summary.failed or summary.skipped_languages else 0
+          f"handouts left out {len(summary.skipped_handouts)}, languages left out {len(summary.skipped_languages)}, "
+          f"in {summary.seconds:.1f} s -> {out}", file=sys.stderr)
+    return 1 if summary.failed or summary.skipped_languages or summary.skipped_handouts else 0
 
 
 def cmd_check(args) -> int:
-    from generator.i18n.checks import check_languages, pot_is_current
-    from generator.i18n.catalogs import Locales
-    from generator.content import load_library
-
+    """Content first (schema, citations, reading grade, the English leaflet's fit), then the
+    catalogues, then every translated leaflet's fit: each group reported as soon as it fails."""
+    from generator.build.fit import english_fit_problems, translation_fit_problems
+    from generator.content.load import read_library
     from generator.content.readability import readability_problems
+    from generator.i18n.catalogs import Locales
+    from generator.i18n.checks import check_languages, pot_is_current
 
-    library = load_library(args.project / "content")  # raises Problems with every content problem
-    problems = readability_problems(library.handouts.values())
+    library, content = read_library(args.project / "content")  # valid handouts are checked further
+    problems = list(dict.fromkeys(line for lines in content.values() for line in lines))
+    problems += readability_problems(library.handouts.values())
+    problems += english_fit_problems(args.project, library)
+    if problems:
+        raise Problems(problems)
     problems += pot_is_current(args.project)
     langs = Locales(args.project / "locales").shipped()
     for found in check_languages(args.project, langs).values():
         problems += found
     if problems:
         raise Problems(problems)
-    problems += fit_problems(args.project)
+    problems += translation_fit_problems(args.project)
     if problems:
         raise Problems(problems)
     print(f"check: content and {len(langs)} catalogue(s) OK", file=sys.stderr)
     return 0
 
 
-def fit_problems(project: Path) -> list[str]:
-    """Every leaflet must fit one double-sided sheet in every language and paper: build them
-    (incrementally, into .cache/fit-check) and report any that overflow."""
-    from generator.build import Settings, build
+def cmd_review_pack(args) -> int:
+    from generator.review.pack import build_packs
 
-    summary = build(Settings(project, project / ".cache" / "fit-check"), products=["leaflet"], paper="all",
-                    progress=None)
-    return [f"{line}; shorten the English or the translation" for line in summary.failed]
+    out = (args.out or args.project / "output" / "review-packs").resolve()
+    paths = build_packs(args.project, args.lang, args.handout, out)
+    for path in paths:
+        print(path, file=sys.stderr)
+    print(f"review-pack: {len(paths)} pack(s) for {args.lang} -> {out}", file=sys.stderr)
+    return 0
+
+
+def cmd_approve(args) -> int:
+    from generator.review.approve import approve
+
+    done = approve(args.project, args.lang, args.by, args.handout, args.date, args.expect)
+    for hid, total, new in done:
+        print(f"approve: {args.lang} {hid}: {total} message(s) signed off ({new} newly approved)", file=sys.stderr)
+    print(f"approve: recorded in reviews/{args.lang}.toml; commit it in a pull request for the maintainers. "
+          f"The labels change at the next build.", file=sys.stderr)
+    return 0
 
 
 def cmd_status(args) -> int:
@@ -193,4 +224,4 @@ def cmd_pseudo(args) -> int:
 
 COMMANDS = {"build": cmd_build, "check": cmd_check, "status": cmd_status, "fonts": cmd_fonts,
             "extract": cmd_extract, "update": cmd_update, "init": cmd_init, "compile": cmd_compile,
-            "pseudo": cmd_pseudo}
+            "pseudo": cmd_pseudo, "review-pack": cmd_review_pack, "approve": cmd_approve}

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.errors import UserError
+from generator.errors import Problems, UserError
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,7 @@ class Summary:
     unchanged: int = 0
     failed: list[str] = field(default_factory=list)
     skipped_languages: dict[str, list[str]] = field(default_factory=dict)
+    skipped_handouts: dict[str, list[str]] = field(default_factory=dict)  # content problems, by handout
 
 
 class Workspace:
@@ -54,10 +55,11 @@ class Workspace:
     def __init__(self, settings: Settings):
         from generator.i18n.catalogs import Locales
         from generator.clinic import load_clinic
-        from generator.content import load_library
+        from generator.content.load import read_library
 
         self.settings = settings
-        self.library = load_library(settings.project / "content")
+        # A handout with problems is left out (and reported); the others still build.
+        self.library, self.content_problems = read_library(settings.project / "content")
         self.locales = Locales(settings.project / "locales")
         self.clinic = load_clinic(settings.project, settings.clinic_path)
         self._localizers = {}
@@ -91,25 +93,29 @@ class Workspace:
         return {}
 
     def render(self, job: Job) -> tuple[bytes, int]:
-        """Render one document; a fixed-size product shrinks step by step to its stated limit, then fails."""
-        from generator.layout import SHRINK_LIMITS, layout_xml
+        """Render one document; a text that does not fit is set tighter step by step, down to the
+        product's stated limit (smaller type for posters and cards, tighter spacing for leaflets),
+        then fails."""
+        from generator.layout import SHRINK_LIMITS, SPACING_LIMITS, layout_xml
         from generator.render.pdf import Overflow, render
 
         handout = self.library.handouts[job.handout]
         logo = frozenset([self.clinic.logo]) if self.clinic.logo else frozenset()
-        limit = SHRINK_LIMITS.get(job.product, 1.0)
-        scale = 1.0
+        knob, limit, step = (("scale", SHRINK_LIMITS[job.product], 0.05) if job.product in SHRINK_LIMITS else
+                             ("spacing", SPACING_LIMITS.get(job.product, 1.0), 0.035))
+        value = 1.0
         while True:
             xml = layout_xml(job.product, job.paper, handout, self.localizer(job.lang), self.library, self.clinic,
-                             {**self.options, "scale": scale})
+                             {**self.options, knob: value})
             try:
                 result = render(xml, self.fonts(job.lang), logo)
                 return result.pdf, result.pages
             except Overflow as exc:
-                if scale - 0.05 < limit - 1e-9:
-                    shrunk = f" even at {limit:.0%} size" if limit < 1 else ""
+                if value - step < limit - 1e-9:
+                    shrunk = "" if limit >= 1 else (f" even at {limit:.0%} size" if knob == "scale" else
+                                                    f" even with line spacing at {limit:.0%}")
                     raise Overflow(f"{exc}{shrunk}; shorten the text") from None
-                scale = round(scale - 0.05, 2)
+                value = round(value - step, 3)
 
 
 _WORKSPACE: Workspace | None = None
@@ -166,12 +172,19 @@ def build(settings: Settings, langs=None, handouts=None, products=None, paper="a
     ws = _WORKSPACE = Workspace(settings)
     all_langs = ["en", *ws.locales.shipped()]
     langs = langs or all_langs
-    handouts = handouts or sorted(ws.library.handouts)
+    known = set(ws.library.handouts) | {h for h in ws.content_problems if h}
+    handouts = handouts or sorted(known)
     products = products or list(PRODUCTS)
     for hid in handouts:
-        if hid not in ws.library.handouts:
-            raise UserError(f"unknown handout '{hid}'; choose from: {', '.join(sorted(ws.library.handouts))}")
+        if hid not in known:
+            raise UserError(f"unknown handout '{hid}'; choose from: {', '.join(sorted(known))}")
     summary = Summary()
+    if ws.content_problems.get(""):  # the bibliography or a rule across handouts: nothing is trustworthy
+        raise Problems(ws.content_problems[""])
+    for hid in handouts:
+        if hid in ws.content_problems:
+            summary.skipped_handouts[hid] = ws.content_problems[hid]
+    handouts = [hid for hid in handouts if hid not in summary.skipped_handouts]
     digests = Digests(settings.project, settings.clinic_path, ws.clinic.logo, ws.options)
     for lang, problems in cached_checks(settings.project, langs, digests).items():
         if problems:

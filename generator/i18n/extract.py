@@ -28,18 +28,21 @@ def extract_handout(fileobj, keywords, comment_tags, options):
     from generator.content import load_handout
 
     handout, problems = load_handout(Path(fileobj.name))
+    if problems and options.get("skip_invalid"):
+        return  # the build leaves this handout out and reports its problems itself
     if problems:
         raise UserError(problems[0] + (f" (and {len(problems) - 1} more; run `python -m generator check`)" if len(problems) > 1 else ""))
+    pairs = handout.plurals()
+    singular = {id(one): other for one, other in pairs}
+    plural = {id(other) for _, other in pairs}
     for m in handout.messages():
-        comments = [m.note] if m.note else []
-        plural = _plural_of(handout, m)
-        if plural is not None:
+        if id(m) in plural:
             continue  # emitted with its singular, below
-        singular_of = _is_singular(handout, m)
-        if singular_of is not None:
-            one, other = m, singular_of
-            funcname, msgs = ("npgettext", (one.context, one.text, other.text, None)) if one.context else \
-                ("ngettext", (one.text, other.text, None))
+        comments = [m.note] if m.note else []
+        if id(m) in singular:
+            other = singular[id(m)]
+            funcname, msgs = ("npgettext", (m.context, m.text, other.text, None)) if m.context else \
+                ("ngettext", (m.text, other.text, None))
             yield m.line, funcname, msgs, comments or ["Plural: {n} is the count, formatted for your language."]
         elif m.context:
             yield m.line, "pgettext", (m.context, m.text), comments
@@ -47,26 +50,14 @@ def extract_handout(fileobj, keywords, comment_tags, options):
             yield m.line, "_", m.text, comments
 
 
-def _pairs(handout):
-    for m in handout.messages():
-        for var in m.vars.values():
-            if var.one is not None:
-                yield var.one, var.other
-
-
-def _is_singular(handout, msg):
-    return next((other for one, other in _pairs(handout) if one is msg), None)
-
-
-def _plural_of(handout, msg):
-    return next((one for one, other in _pairs(handout) if other is msg), None)
-
-
 def required_messages(project: Path) -> Catalog:
     """What every language must translate: extracted now from content and templates (not from a
     possibly stale .pot), so a new English string can never reach a page untranslated."""
     with open(project / "babel.cfg", encoding="utf-8") as f:
         method_map, options_map = parse_mapping_cfg(f)
+    for pattern, method in method_map:
+        if method.endswith("extract_handout"):
+            options_map[pattern] = {**options_map.get(pattern, {}), "skip_invalid": "yes"}
     catalog = Catalog(fuzzy=False)
     for filename, lineno, message, comments, context in extract_from_dir(
             str(project), method_map, options_map, keywords=KEYWORDS, comment_tags=COMMENT_TAGS):

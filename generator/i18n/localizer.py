@@ -88,6 +88,10 @@ class Localizer:
         return _fill(form, {"n": self.number(var.value)})
 
     # -- what templates call -------------------------------------------------
+    def value(self, var: Var) -> Markup:
+        """A key figure on its own ("58 %", "54 месяца"), formatted for the locale."""
+        return to_markup(self._format_var(var))
+
     def msg(self, m: Msg | None) -> Markup:
         """A content message, translated and formatted."""
         if m is None:

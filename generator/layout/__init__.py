@@ -14,7 +14,8 @@ from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from generator.content import Block, Handout, Library
+from generator.content.bibliography import vancouver
+from generator.content.model import Block, Handout, Library
 from generator.i18n import Localizer
 from generator.clinic import Clinic
 from generator.markup import plain
@@ -39,6 +40,9 @@ PRODUCT_PAPERS = {
 }
 # Fixed-size products shrink a text that does not fit, down to this scale, then the build fails.
 SHRINK_LIMITS = {"poster": 0.8, "card": 0.85}
+# Leaflets never shrink their type (12 pt, 18 pt): a long translation gets tighter line and
+# paragraph spacing, down to this factor, then the build fails.
+SPACING_LIMITS = {"leaflet": 0.86, "large-print": 0.9}
 # CLDR supplemental data, measurementData/paperSize: the territories that use US Letter.
 LETTER_TERRITORIES = {"BZ", "CA", "CL", "CO", "CR", "GT", "MX", "NI", "PA", "PH", "PR", "SV", "US", "VE"}
 
@@ -96,8 +100,9 @@ def _cites(ids: list[str], numbers: dict[str, int]) -> str:
 
 
 def _block(block: Block, loc: Localizer, numbers: dict[str, int]) -> dict:
-    return {"kind": block.kind, "severity": block.severity, "title": loc.msg(block.title),
+    return {"kind": block.kind, "level": block.level, "title": loc.msg(block.title),
             "text": loc.msg(block.text) if block.text else None, "items": [loc.msg(m) for m in block.items],
+            "facts": [{"figure": loc.value(f.figure), "label": loc.msg(f.label)} for f in block.facts],
             "cites": _cites(block.cite, numbers)}
 
 
@@ -107,21 +112,24 @@ def localized(handout: Handout, loc: Localizer, library: Library) -> dict:
     view = {
         "id": handout.id, "title": loc.msg(handout.title), "summary": loc.msg(handout.summary),
         "version": handout.version, "published": loc.date(handout.published),
-        "next_review": loc.date(handout.next_review),
+        "published_iso": handout.published.isoformat(), "next_review": loc.date(handout.next_review),
+        "key_points": {"items": [loc.msg(m) for m in handout.key_points.items],
+                       "cites": _cites(handout.key_points.cite, numbers)},
         "sections": [{"heading": loc.msg(s.heading), "role": s.role,
                       "blocks": [_block(b, loc, numbers) for b in s.blocks]} for s in handout.sections],
-        "references": [(n, library.references[ref].vancouver()) for ref, n in numbers.items()],
+        "glossary": [{"term": loc.msg(t.term), "meaning": loc.msg(t.meaning)} for t in handout.glossary],
+        "references": [(n, vancouver(library.references[ref].fields)) for ref, n in numbers.items()],
         "poster": None, "card": None,
     }
     if handout.poster:
         p = handout.poster
         view["poster"] = {"headline": loc.msg(p.headline), "symptoms": [loc.msg(m) for m in p.symptoms],
-                          "cites": _cites(p.cite, numbers),
-                          "callout": _block(p.callout, loc, numbers) if p.callout else None}
+                          "action": loc.msg(p.action), "cites": _cites(p.cite, numbers),
+                          "emergency": _block(p.emergency, loc, numbers) if p.emergency else None}
     if handout.card:
         c = handout.card
         view["card"] = {"title": loc.msg(c.title), "statement": loc.msg(c.statement),
-                        "for_staff": [loc.msg(m) for m in c.for_staff], "cites": _cites(c.cite, numbers)}
+                        "fields": [loc.msg(m) for m in c.fields], "for_staff": [loc.msg(m) for m in c.for_staff]}
     return view
 
 
@@ -136,7 +144,7 @@ def layout_xml(product: str, paper: str, handout: Handout, loc: Localizer, libra
         "h": localized(handout, loc, library), "clinic": clinic, "digits": digits,
         "review_status": loc.review_status, "source_language": loc.lang == "en",
         "_": loc.gettext, "gettext": loc.gettext, "pgettext": loc.pgettext, "ngettext": loc.ngettext,
-        "options": {"bleed": 0, "crop_marks": False, "cmyk": False, "scale": 1.0, **(options or {})},
+        "options": {"bleed": 0, "crop_marks": False, "cmyk": False, "scale": 1.0, "spacing": 1.0, **(options or {})},
         "mm": MM,
     }
     return ENV.get_template(f"{product}.xml.j2").render(context)

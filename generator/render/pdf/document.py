@@ -156,10 +156,59 @@ class Bulleted(Flowable):
             self.canv.setFont(style.fontName, style.fontSize)
             self.canv.setFillColor(style.textColor)
             y = self.height - style.fontSize * 1.0 - (style.leading - style.fontSize) / 2 + 1
-            if self.rtl:
+            if self.bullet == "box":  # a checklist square, drawn (no font has it in every script)
+                side = style.fontSize * 0.72
+                x = self.width - self.indent * 0.3 - side if self.rtl else self.indent * 0.3
+                self.canv.setStrokeColor(style.textColor)
+                self.canv.setLineWidth(0.6)
+                self.canv.rect(x, y - style.fontSize * 0.02, side, side, stroke=1, fill=0)
+            elif self.rtl:
                 self.canv.drawRightString(self.width - self.indent * 0.3, y, self.bullet)
             else:
                 self.canv.drawString(self.indent * 0.3, y, self.bullet)
+
+
+class WriteIn(Flowable):
+    """A label and lines to write on: the line runs on from the label (inline) or sits below it.
+
+    Each line is `gap` points below the previous one, so handwriting has room."""
+
+    def __init__(self, label: Paragraph, gap: float, count: int, color, inline: bool, rtl: bool):
+        super().__init__()
+        self.label, self.gap, self.count, self.color, self.inline, self.rtl = label, gap, count, color, inline, rtl
+
+    def wrap(self, aw, ah):
+        self.width = aw
+        self._label_w = aw
+        lw, lh = self.label.wrap(aw, ah)
+        if self.inline:  # the label keeps its natural width (at most 60%); the line takes the rest
+            natural = max(self.label.getActualLineWidths0() or [aw])
+            self._label_w = min(natural + 1, aw * 0.6)
+            lw, lh = self.label.wrap(self._label_w, ah)
+        self._label_h = lh
+        below = self.count - (1 if self.inline else 0)
+        self.height = max(lh, self.gap) + below * self.gap + (0 if self.inline else 3)
+        return aw, self.height
+
+    def draw(self):
+        c = self.canv
+        top = self.height
+        self.label.drawOn(c, 0 if not self.rtl else self.width - self._label_w, top - self._label_h)
+        c.saveState()
+        c.setStrokeColor(self.color)
+        c.setLineWidth(0.6)
+        baseline = top - self._label_h + (self.label.style.leading - self.label.style.fontSize) / 2 + 1
+        y = baseline
+        if self.inline:
+            x0, x1 = (self._label_w + 3, self.width) if not self.rtl else (0, self.width - self._label_w - 3)
+            c.line(x0, y, x1, y)
+            lines = self.count - 1
+        else:
+            lines = self.count
+        for _ in range(lines):
+            y -= self.gap
+            c.line(0, y, self.width, y)
+        c.restoreState()
 
 
 class QR(QrCode):
@@ -199,6 +248,14 @@ class RTLParagraph(Paragraph):
             super().draw()
         finally:
             bl.lines = logical
+
+
+def _chained(flowables: list) -> list:
+    """Keep flowables together (and with a heading before them) by chaining keepWithNext:
+    ReportLab will not join a KeepTogether to the heading above it."""
+    for f in flowables[:-1]:
+        f.keepWithNext = 1
+    return flowables
 
 
 def labelled(flowable: Flowable, text: str) -> Flowable:
@@ -302,6 +359,9 @@ class Renderer:
             markup = self.inline.convert(el, style.fontName == self.fonts.primary["bold"], style.fontSize)
         except MissingGlyph as exc:
             raise RenderError(f"{exc}, in text: {plain_text(el)[:70]!r}") from None
+        if el.get("color"):  # e.g. a callout label in its level's colour
+            style = ParagraphStyle(f"{style.name}-{el.get('color')}", parent=style,
+                                   textColor=_color(el.get("color"), self.cmyk))
         return (RTLParagraph if getattr(style, "rtl", False) else Paragraph)(markup, style)
 
     # -- story -----------------------------------------------------------
@@ -322,12 +382,21 @@ class Renderer:
             for i, item in enumerate(el.findall("item"), 1):
                 bullet = f"{i}." if el.get("numbered") == "yes" else el.get("bullet", "•")
                 para = self.para(item, style)
-                out.append(labelled(Bulleted(para, bullet, indent, getattr(para.style, "rtl", False)), plain_text(item)))
+                entry = Bulleted(para, bullet, indent, getattr(para.style, "rtl", False))
+                if el.get("keep-items") == "yes":  # e.g. a reference is never split across pages
+                    entry = KeepTogether([entry])
+                out.append(labelled(entry, plain_text(item)))
+            if el.get("keep") == "yes":  # a short list stays in one column, with its heading
+                return _chained(out)
             return out
+        if tag == "row":
+            return [self.row(el)]
+        if tag == "lines":
+            return [labelled(self.lines(el), plain_text(el))]
         if tag == "callout":
             return [labelled(self.callout(el), plain_text(el))]
         if tag == "keep":
-            return [KeepTogether(self.flowables(el))]
+            return _chained(self.flowables(el))
         if tag == "spacer":
             return [Spacer(1, _num(el, "height"))]
         if tag == "cond-break":
@@ -339,6 +408,31 @@ class Renderer:
         if tag == "qr":
             return [QR(el.get("value", ""), _num(el, "size"), el.get("align", "center"), self.black)]
         raise RenderError(f"layout: unknown element <{tag}>")
+
+    def row(self, el: ET.Element) -> Flowable:
+        """Cells side by side (start to end in the reading direction); a row never splits."""
+        cells = [self.flowables(cell) for cell in el.findall("cell")]
+        widths = [w.strip() for w in el.get("widths", "").split(",") if w.strip()] or None
+        if widths and len(widths) != len(cells):
+            raise RenderError("layout: <row> needs one width per <cell>")
+        if self.rtl:
+            cells, widths = cells[::-1], (widths[::-1] if widths else None)
+        gap = _num(el, "gap", 6.0)
+        style = [("VALIGN", (0, 0), (-1, -1), el.get("valign", "middle").upper()),
+                 ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), gap),
+                 ("RIGHTPADDING", (-1, 0), (-1, 0), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
+                 ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                 ("FONTNAME", (0, 0), (-1, -1), self.fonts.primary["regular"])]
+        table = Table([cells], colWidths=widths, style=TableStyle(style))
+        table.spaceBefore, table.spaceAfter = _num(el, "space-before", 0.0), _num(el, "space-after", 0.0)
+        return table
+
+    def lines(self, el: ET.Element) -> Flowable:
+        """A label with lines to write on: beside it (inline="yes") or below it (count lines)."""
+        label = self.para(el)
+        color = _color(el.get("color", "#808080"), self.cmyk)
+        return WriteIn(label, _num(el, "gap", 20.0), int(el.get("count", "1")), color,
+                       el.get("inline") == "yes", self.rtl)
 
     def callout(self, el: ET.Element) -> Flowable:
         """A box that is never split across a page or column (a one-cell table cannot split)."""
