@@ -23,20 +23,20 @@ def run_build(project, out, *args, env=None, code=PROJECT):
 
 def test_nothing_changed_means_nothing_rendered(tmp_path):
     out = tmp_path / "out"
-    first = build(Settings(PROJECT, out), langs=["en", "fr"], handouts=["carcinoid-syndrome"], paper="all",
+    first = build(Settings(PROJECT, out), langs=["en", "fr_CA"], handouts=["carcinoid-syndrome"], paper="all",
                   progress=None)
     assert first.built > 0 and not first.failed
-    again = build(Settings(PROJECT, out), langs=["en", "fr"], handouts=["carcinoid-syndrome"], paper="all",
+    again = build(Settings(PROJECT, out), langs=["en", "fr_CA"], handouts=["carcinoid-syndrome"], paper="all",
                   progress=None)
     assert (again.built, again.unchanged) == (0, first.built)
 
 
 def test_one_translation_rebuilds_only_that_language(sandbox):
     out = sandbox / "out"
-    args = ("--lang", "en", "--lang", "fr", "--lang", "es", "--handout", "carcinoid-syndrome", "--paper", "a4")
+    args = ("--lang", "en", "--lang", "fr_CA", "--lang", "es", "--handout", "carcinoid-syndrome", "--paper", "a4")
     first = run_build(sandbox, out, *args)
     per_language = int(first.split()[1].rstrip(",")) // 3
-    po = sandbox / "locales" / "fr" / "LC_MESSAGES" / "messages.po"
+    po = sandbox / "locales" / "fr_CA" / "LC_MESSAGES" / "messages.po"
     text = po.read_text(encoding="utf-8")
     assert 'msgstr "Références"' in text
     po.write_text(text.replace('msgstr "Références"', 'msgstr "Sources citées"', 1), encoding="utf-8")

@@ -128,7 +128,7 @@ def test_broken_font_file_is_named(sandbox, tmp_path):
 
 def test_one_failing_language_does_not_stop_the_others(sandbox):
     set_msgstr(sandbox / FR, "References", "<img/>")
-    result = cli(sandbox, "build", "--lang", "fr", "--lang", "es", "--handout", "carcinoid-syndrome",
+    result = cli(sandbox, "build", "--lang", "fr_CA", "--lang", "es", "--handout", "carcinoid-syndrome",
                  "--product", "leaflet", "--paper", "a4", "--out", str(sandbox / "out"))
     assert result.returncode == 1
     assert "fr: left out of this build" in result.stderr

@@ -131,7 +131,7 @@ def test_translated_metadata(products):
 
 
 def test_an_overflowing_card_fails_naming_language_product_and_text(sandbox):
-    po = sandbox / "locales" / "fr" / "LC_MESSAGES" / "messages.po"
+    po = sandbox / "locales" / "fr_CA" / "LC_MESSAGES" / "messages.po"
     text = po.read_text(encoding="utf-8")
     anchor = 'msgid "For emergency staff"\nmsgstr "'
     start = text.index(anchor) + len(anchor)
