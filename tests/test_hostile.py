@@ -14,7 +14,7 @@ import pytest
 from .conftest import PROJECT
 
 HANDOUT = "content/handouts/carcinoid-syndrome.yaml"
-FR = "locales/fr/LC_MESSAGES/messages.po"
+FR = "locales/fr_CA/LC_MESSAGES/messages.po"
 
 
 def cli(project, *args, env=None, timeout=300):
@@ -131,9 +131,9 @@ def test_one_failing_language_does_not_stop_the_others(sandbox):
     result = cli(sandbox, "build", "--lang", "fr_CA", "--lang", "es", "--handout", "carcinoid-syndrome",
                  "--product", "leaflet", "--paper", "a4", "--out", str(sandbox / "out"))
     assert result.returncode == 1
-    assert "fr: left out of this build" in result.stderr
+    assert "language fr_CA: left out of this build" in result.stderr
     assert (sandbox / "out" / "es" / "carcinoid-syndrome-leaflet-a4.pdf").is_file()
-    assert not (sandbox / "out" / "fr").exists()
+    assert not (sandbox / "out" / "fr_CA").exists()
 
 
 AUDIT = r"""

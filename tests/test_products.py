@@ -138,12 +138,12 @@ def test_an_overflowing_card_fails_naming_language_product_and_text(sandbox):
     end = text.index('"', start)
     long = "Pour le personnel des urgences " * 40
     po.write_text(text[:start] + long.strip() + text[end:], encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "generator", "--project", str(sandbox), "build", "--lang", "fr",
+    result = subprocess.run([sys.executable, "-m", "generator", "--project", str(sandbox), "build", "--lang", "fr_CA",
                              "--handout", "carcinoid-syndrome", "--product", "card", "--out", str(sandbox / "out")],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     line = next(l for l in result.stderr.splitlines() if l.startswith("failed:"))
-    assert "fr carcinoid-syndrome card id-1" in line and "even at 85% size" in line
+    assert "fr_CA carcinoid-syndrome card id-1" in line and "even at 85% size" in line
     assert "does not fit on 2 page(s)" in line and "first text that overflows: '" in line
-    assert not list((sandbox / "out").glob("fr/*card*.pdf"))  # nothing half-written
+    assert not list((sandbox / "out").glob("fr_CA/*card*.pdf"))  # nothing half-written
