@@ -222,7 +222,8 @@ class _Checker:
             if "key_points" in doc and not isinstance(k, Map):
                 self.fail(doc.key_lines["key_points"], "'key_points' must be a map with items and cite")
             return KeyPoints([], [], 0)
-        points = KeyPoints(self.msgs(k["items"], "key_points", "key point", most=6), self.cite(k, "key_points"), k.line)
+        points = KeyPoints(self.msgs(k["items"], "key_points", "key point", most=6), self.cite(k, "key_points"),
+                           k.key_lines.get("cite", k.line))
         if not points.cite:
             self.fail(k, "key_points: add cite: [reference id] for the facts they sum up")
         return points
@@ -436,7 +437,7 @@ def _citation_problems(handout: Handout, references: dict, bib_path: Path) -> li
         if not r.address or "accessed" not in r.fields:
             missing = " and ".join(m for m, ok in (("a web address (url) or DOI", r.address),
                                                     ("the date it was read (accessed)", "accessed" in r.fields)) if not ok)
-            out.append(f"{here}: cites '{ref}', which has no {missing} in {where(bib_path, r.line)}; "
+            out.append(f"{here}: cites '{ref}', which lacks {missing} in {where(bib_path, r.line)}; "
                        f"add it, so a reader can check the fact")
     return list(dict.fromkeys(out))
 
