@@ -202,7 +202,10 @@ def build(settings: Settings, langs=None, handouts=None, products=None, paper="a
             summary.unchanged += 1
         else:
             todo.append((job, digest))
-    review = {lang: ws.localizer(lang).review_status for lang in {job.lang for job, _ in todo}}
+    from generator.review import manifest_status  # reviews/<lang>.toml, not the .po header, says "reviewed"
+
+    review = {(job.lang, job.handout): manifest_status(settings.project, job.lang, ws.library.handouts[job.handout])
+              for job, _ in todo}
     n_jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
     inputs = dict(todo)
     todo = [job for job, _ in todo]
@@ -220,7 +223,7 @@ def build(settings: Settings, langs=None, handouts=None, products=None, paper="a
                 # The entry goes in before the file, so an interruption in between is caught by verify().
                 manifest.add({"file": job.file, "handout": job.handout, "language": job.lang,
                               "product": job.product, "paper": job.paper, "pages": pages, "bytes": len(pdf),
-                              "sha256": sha256(pdf), "review_status": review[job.lang], "inputs": inputs[job]})
+                              "sha256": sha256(pdf), "review_status": review[job.lang, job.handout], "inputs": inputs[job]})
                 write_atomic(settings.out / job.file, pdf)
                 manifest.save()
                 summary.built += 1

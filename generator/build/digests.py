@@ -53,7 +53,9 @@ class Digests:
 
             po = self.project / "locales" / lang / "LC_MESSAGES" / "messages.po"
             fonts = "|".join(p.name for p in font_files(lang))  # names carry the fonts' own hashes
-            self._langs[lang] = _hash_files(po) + fonts if lang != "en" else "source" + fonts
+            # The review records decide the label a page prints (generator/review), so they are inputs too.
+            reviews = _hash_files(self.project / "reviews" / "en.toml", self.project / "reviews" / f"{lang}.toml")
+            self._langs[lang] = (_hash_files(po) + fonts if lang != "en" else "source" + fonts) + reviews
         return self._langs[lang]
 
     def job(self, handout_file: str, lang: str, product: str, paper: str) -> str:

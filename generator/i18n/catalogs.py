@@ -76,13 +76,33 @@ def read_catalog(path: Path, lang: str | None = None) -> tuple[Catalog, dict]:
 
 
 def review_headers(text: str) -> dict:
-    """X-Review-Status and X-Reviewed-By from a .po header (Babel does not keep them)."""
-    head = text.split("\n\n", 1)[0]
+    """X-Review-Status and X-Reviewed-By from the catalogue's real header entry: the first entry,
+    msgid "" with no msgctxt. Comments (even a commented-out header) are never read.
+
+    Informational only: whether a page says "reviewed" is decided by the maintainers' record,
+    reviews/<lang>.toml (generator/review), never by anything in a .po file."""
+    from babel.messages.pofile import unescape
+
+    lines = [line.strip() for line in text.splitlines()]
+    i = 0
+    while i < len(lines) and (not lines[i] or lines[i].startswith("#")):
+        i += 1
+    if i + 1 >= len(lines) or lines[i] != 'msgid ""' or not lines[i + 1].startswith("msgstr "):
+        return {}
+    body = [lines[i + 1][len("msgstr "):].strip()]
+    i += 2
+    while i < len(lines) and lines[i].startswith('"'):
+        body.append(lines[i])
+        i += 1
+    try:
+        header = "".join(unescape(part) for part in body)
+    except Exception:  # noqa: BLE001  (a malformed header is read_catalog's to report)
+        return {}
     found = {}
-    for name in REVIEW_HEADERS:
-        m = re.search(rf'"{name}:\s*([^"\\]*)\\n"', head)
-        if m:
-            found[name] = m.group(1).strip()
+    for row in header.split("\n"):
+        name, colon, value = row.partition(":")
+        if colon and name.strip() in REVIEW_HEADERS:
+            found[name.strip()] = value.strip()
     return found
 
 
@@ -102,16 +122,127 @@ def _fixed_date():
     return dt.datetime.fromtimestamp(epoch, dt.timezone.utc) if epoch else dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
 
 
+PROJECT_NAME = "NET patient handouts"
+
+
 def update(locales: Locales) -> list[str]:
-    """Merge messages.pot into every language's catalogue, keeping translations and review headers."""
+    """Merge messages.pot into every language's catalogue, keeping translations and review headers.
+
+    A message whose English changed becomes fuzzy, so it never reaches a page until a translator
+    confirms it, and keeps the previous English as `#| msgid` (kept across later updates while it
+    stays fuzzy), so Poedit and Weblate show what changed. Its review approval lapses by itself:
+    reviews/<lang>.toml approves digests of the English and the translation (generator/review).
+    Header fields still holding Babel's template placeholders are filled in (see _complete_header)."""
     template, _ = read_catalog(locales.pot)
     done = []
     for lang in locales.available():
         catalog, headers = locales.read(lang)
+        previous = {}
+        for message in [*catalog, *catalog.obsolete.values()]:
+            _previous_from_comments(message)
+            if message.id and message.fuzzy and message.previous_id:
+                previous[_key(message)] = list(message.previous_id)
         catalog.update(template, update_header_comment=False)
-        _write(catalog, locales.po_path(lang), headers, ignore_obsolete=True, sort_by_file=True)
+        for message in catalog:
+            if message.id and message.fuzzy and not message.previous_id and _key(message) in previous:
+                message.previous_id = previous[_key(message)]
+        _complete_header(catalog, lang)
+        _write_with_previous(catalog, locales.po_path(lang), headers)
         done.append(lang)
     return done
+
+
+def _write_with_previous(catalog: Catalog, path: Path, headers: dict):
+    """Write the catalogue with each fuzzy message's previous English as proper `#| msgid` lines.
+
+    Babel writes a long previous msgid as one re-wrapped comment whose quoted strings break across
+    lines, which gettext tools cannot read; so short tokens go through Babel and are replaced here
+    by the previous msgid formatted like any msgid, one quoted string per `#|` line."""
+    from babel.messages.pofile import normalize
+
+    previous: dict[str, str] = {}
+    for i, message in enumerate(catalog):
+        if message.id and message.previous_id:
+            tokens = [f"@@previous-{i}-{k}@@" for k in range(len(message.previous_id))]
+            previous.update(zip(tokens, message.previous_id, strict=True))
+            message.previous_id = tokens
+    _write(catalog, path, headers, ignore_obsolete=True, sort_by_file=True, include_previous=bool(previous))
+    if not previous:
+        return
+
+    def lines(match) -> str:
+        keyword, token = match.group(1), match.group(2)
+        quoted = normalize(previous[token], width=86).split("\n")
+        return "\n".join([f"#| {keyword} {quoted[0]}", *(f"#| {q}" for q in quoted[1:])])
+
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r'^#\| (msgid|msgid_plural) "(@@previous-\d+-\d+@@)"$', lines, text, flags=re.M)
+    write_atomic(path, text.encode("utf-8"))
+
+
+def _key(message) -> tuple:
+    return (message.context, message.id[0] if isinstance(message.id, (tuple, list)) else message.id)
+
+
+def _previous_from_comments(message):
+    """Babel reads `#| msgid "..."` lines as translator comments ("| msgid ..."): turn them back into
+    the message's previous msgid, so they are written as `#|` again, not as a comment."""
+    from babel.messages.pofile import unescape
+
+    rows = [c[1:].strip() for c in message.user_comments if c.startswith("|")]
+    if not rows:
+        return
+    message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
+    parts: dict[str, list[str]] = {"msgid": [], "msgid_plural": []}
+    key = None
+    for row in rows:
+        for keyword in ("msgid_plural", "msgid", "msgctxt"):
+            if row.startswith(keyword + " "):
+                key, row = (keyword if keyword != "msgctxt" else None), row[len(keyword):].strip()
+                break
+        if key and row.startswith('"') and row.endswith('"'):
+            try:
+                parts[key].append(unescape(row))
+            except Exception:  # noqa: BLE001  (an unreadable old msgid is only a hint; drop it)
+                return
+    if parts["msgid"]:
+        message.previous_id = ["".join(parts["msgid"])] + (["".join(parts["msgid_plural"])] if parts["msgid_plural"] else [])
+
+
+def _placeholder(value) -> bool:
+    return not isinstance(value, str) or any(p in value for p in ("VERSION", "YEAR", "EMAIL@ADDRESS", "FULL NAME",
+                                                                   "LL@li.org", "ORGANIZATION", "FIRST AUTHOR"))
+
+
+def _now() -> dt.datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else \
+        dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0)
+
+
+def _complete_header(catalog: Catalog, lang: str):
+    """The header a translator's tool shows: project name and version, revision date, language team,
+    and no template placeholder ("VERSION", "YEAR-MO-DA", "EMAIL@ADDRESS") left. Values a translator
+    or their tool set are kept; only placeholders are replaced."""
+    from babel import Locale
+
+    from generator import __version__
+
+    name = Locale.parse(lang).english_name
+    catalog.project, catalog.version = PROJECT_NAME, __version__
+    if _placeholder(catalog.msgid_bugs_address):
+        catalog.msgid_bugs_address = "the maintainers (docs/TRANSLATING.md)"
+    if isinstance(catalog.revision_date, str):  # still "YEAR-MO-DA HO:MI+ZONE"
+        catalog.revision_date = _now()
+    if _placeholder(catalog.last_translator):
+        catalog.last_translator = "none yet (the first translator puts their name here)"
+    if _placeholder(catalog.language_team) or not catalog.language_team.strip():
+        catalog.language_team = name
+    year = catalog.revision_date.year if hasattr(catalog.revision_date, "year") else _fixed_date().year
+    if _placeholder(catalog.header_comment) or "translations for" not in catalog.header_comment:
+        catalog.header_comment = (f"# {name} translations for {PROJECT_NAME}.\n"
+                                  f"# Copyright (C) {year} the {PROJECT_NAME} contributors.\n"
+                                  "# It is distributed under the same license as the project (MIT).\n#")
 
 
 def init(locales: Locales, lang: str) -> Path:
@@ -126,8 +257,10 @@ def init(locales: Locales, lang: str) -> Path:
     if path.exists():
         raise UserError(f"{lang} already exists; run `make update` to refresh it", where(path))
     template, _ = read_catalog(locales.pot)
-    catalog = Catalog(locale=lang, project="NET patient handouts", creation_date=_fixed_date(), fuzzy=False)
+    catalog = Catalog(locale=lang, project=PROJECT_NAME, creation_date=_fixed_date(), fuzzy=False)
     catalog.update(template)
+    _complete_header(catalog, lang)
+    # X-Review-Status is informational (the checks expect it); reviews/<lang>.toml is the authority.
     _write(catalog, path, {"X-Review-Status": "unreviewed"}, sort_by_file=True)
     return path
 

@@ -136,6 +136,8 @@ def localized(handout: Handout, loc: Localizer, library: Library) -> dict:
 def layout_xml(product: str, paper: str, handout: Handout, loc: Localizer, library: Library, clinic: Clinic,
                options: dict | None = None) -> str:
     """Render the product's template to layout XML (see docs/LAYOUT.md)."""
+    from generator.review import template_context  # reviews/<lang>.toml decides what the review label says
+
     width, height = PAPERS[paper]
     digits = "".join(format_decimal(i, locale=loc.locale) for i in range(10))
     context = {
@@ -143,6 +145,7 @@ def layout_xml(product: str, paper: str, handout: Handout, loc: Localizer, libra
         "lang": loc.lang.replace("_", "-"), "rtl": loc.rtl, "dir": "rtl" if loc.rtl else "ltr",
         "h": localized(handout, loc, library), "clinic": clinic, "digits": digits,
         "review_status": loc.review_status, "source_language": loc.lang == "en",
+        "review": template_context(handout, loc),
         "_": loc.gettext, "gettext": loc.gettext, "pgettext": loc.pgettext, "ngettext": loc.ngettext,
         "options": {"bleed": 0, "crop_marks": False, "cmyk": False, "scale": 1.0, "spacing": 1.0, **(options or {})},
         "mm": MM,
