@@ -47,7 +47,7 @@ def cli(*args, cwd=ROOT) -> float:
 
 def per_document() -> tuple[dict, float, bytes]:
     from generator.build import Job, Settings, Workspace
-    from generator.fonts import stack_for
+    from generator.render.pdf.fonts import stack_for
 
     ws = Workspace(Settings(ROOT, ROOT / "output"))
     rows = defaultdict(list)
@@ -205,7 +205,7 @@ def builds(tmp: Path) -> dict:
 
 
 def main():
-    from generator.fonts import prepare_all
+    from generator.render.pdf.fonts import prepare_all
 
     font_dir = prepare_all()[0].parent
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+from contextlib import nullcontext
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
@@ -25,8 +26,10 @@ from reportlab.platypus.doctemplate import BaseDocTemplate, LayoutError
 from xml.sax.saxutils import escape
 
 from generator.render.pdf import _reportlab_fixes  # noqa: F401  (an upstream bug with Arabic marks)
+from generator.render.pdf import metadata, textlayer
 from generator.render.pdf.bidi import contextual_forms, visual_line
 from generator.render.pdf.fonts import FontStack, MissingGlyph
+from generator.render.pdf.tagging import ROLES, Tag, TaggedText, Tagger
 
 INLINE = {"b", "i", "cite", "br"}
 
@@ -127,9 +130,12 @@ def _flat_lines(el: ET.Element) -> list[str]:
 class Bulleted(Flowable):
     """A paragraph with a bullet on its starting side (left, or right in right-to-left text)."""
 
-    def __init__(self, para: Paragraph, bullet: str, indent: float, rtl: bool, first: bool = True):
+    def __init__(self, para: Paragraph, bullet: str, indent: float, rtl: bool, first: bool = True,
+                 list_tag: ListTag | None = None, item: ItemTag | None = None):
         super().__init__()
         self.para, self.bullet, self.indent, self.rtl, self.first = para, bullet, indent, rtl, first
+        self.list_tag = list_tag or ListTag(numbered=bullet[:1].isdigit())  # the list's L element, shared
+        self.item = item or ItemTag()  # this item's LI, Lbl and LBody, shared by its split parts
 
     def wrap(self, aw, ah):
         self._aw = aw
@@ -139,7 +145,8 @@ class Bulleted(Flowable):
 
     def split(self, aw, ah):
         parts = self.para.split(aw - self.indent, ah)
-        return [Bulleted(p, self.bullet, self.indent, self.rtl, first=(i == 0 and self.first))
+        return [Bulleted(p, self.bullet, self.indent, self.rtl, first=(i == 0 and self.first),
+                         list_tag=self.list_tag, item=self.item)
                 for i, p in enumerate(parts)]
 
     def getSpaceBefore(self):
@@ -149,23 +156,77 @@ class Bulleted(Flowable):
         return self.para.getSpaceAfter()
 
     def draw(self):
+        label = self._tagged_label()
         x = 0 if self.rtl else self.indent
         self.para.drawOn(self.canv, x, 0)
         if self.first:
-            style = self.para.style
-            self.canv.setFont(style.fontName, style.fontSize)
-            self.canv.setFillColor(style.textColor)
-            y = self.height - style.fontSize * 1.0 - (style.leading - style.fontSize) / 2 + 1
-            if self.bullet == "box":  # a checklist square, drawn (no font has it in every script)
-                side = style.fontSize * 0.72
-                x = self.width - self.indent * 0.3 - side if self.rtl else self.indent * 0.3
-                self.canv.setStrokeColor(style.textColor)
-                self.canv.setLineWidth(0.6)
-                self.canv.rect(x, y - style.fontSize * 0.02, side, side, stroke=1, fill=0)
-            elif self.rtl:
-                self.canv.drawRightString(self.width - self.indent * 0.3, y, self.bullet)
-            else:
-                self.canv.drawString(self.indent * 0.3, y, self.bullet)
+            with label:  # the bullet, number or box is the item's Lbl
+                style = self.para.style
+                self.canv.setFont(style.fontName, style.fontSize)
+                self.canv.setFillColor(style.textColor)
+                y = self.height - style.fontSize * 1.0 - (style.leading - style.fontSize) / 2 + 1
+                if self.bullet == "box":  # a checklist square, drawn (no font has it in every script)
+                    side = style.fontSize * 0.72
+                    x = self.width - self.indent * 0.3 - side if self.rtl else self.indent * 0.3
+                    self.canv.setStrokeColor(style.textColor)
+                    self.canv.setLineWidth(0.6)
+                    self.canv.rect(x, y - style.fontSize * 0.02, side, side, stroke=1, fill=0)
+                elif self.rtl:
+                    self.canv.drawRightString(self.width - self.indent * 0.3, y, self.bullet)
+                else:
+                    self.canv.drawString(self.indent * 0.3, y, self.bullet)
+
+    def _tagged_label(self):
+        """L > LI > (Lbl, LBody), made when the item's first part is drawn. The item's paragraph is
+        the LBody's content (or, with a role or language of its own, e.g. BibEntry, its child)."""
+        tagger = getattr(self.canv, "_net_tagger", None)
+        if tagger is None or tagger.in_artifact:
+            return nullcontext()
+        item = self.item
+        if item.li is None:
+            lst = self.list_tag
+            if lst.node is None:
+                lst.node = tagger.node("L", A={"O": "List", "ListNumbering": "Decimal" if lst.numbered else "Disc"})
+            item.li = tagger.node("LI", lst.node)
+            item.lbl = tagger.node("Lbl", item.li, ActualText="\u2610" if self.bullet == "box" else None)
+            item.lbody = tagger.node("LBody", item.li)
+            tag = getattr(self.para, "_tag", None)
+            if tag is not None and tag.node is None:
+                if tag.role == "P" and not tag.lang:
+                    tag.node = item.lbody
+                else:
+                    tagger.node_for(tag, item.lbody)
+        return tagger.marked(self.canv, item.lbl)
+
+
+def artifact(canvas, kind: str | None = None):
+    """Draw page furniture (rules, backgrounds, crop marks) as an /Artifact, when the canvas is tagged."""
+    tagger = getattr(canvas, "_net_tagger", None)
+    return tagger.artifact(canvas, kind) if tagger is not None else nullcontext()
+
+
+def figure(canvas, alt: str, box: tuple[float, float, float, float]):
+    """Draw a picture (QR code, logo, pictogram) as a Figure with its alternative text and bounding box."""
+    tagger = getattr(canvas, "_net_tagger", None)
+    if tagger is None or tagger.in_artifact:
+        return nullcontext()
+    (x0, y0), (x1, y1) = canvas.absolutePosition(box[0], box[1]), canvas.absolutePosition(box[2], box[3])
+    bbox = [round(min(x0, x1), 2), round(min(y0, y1), 2), round(max(x0, x1), 2), round(max(y0, y1), 2)]
+    return tagger.marked(canvas, tagger.node("Figure", Alt=alt, A={"O": "Layout", "BBox": bbox}))
+
+
+class ListTag:
+    """A <list>: its L element, shared by its items."""
+
+    def __init__(self, numbered: bool = False):
+        self.numbered, self.node = numbered, None
+
+
+class ItemTag:
+    """One list item's LI, Lbl and LBody elements, shared by the parts it is split into."""
+
+    def __init__(self):
+        self.li = self.lbl = self.lbody = None
 
 
 class WriteIn(Flowable):
@@ -194,6 +255,8 @@ class WriteIn(Flowable):
         c = self.canv
         top = self.height
         self.label.drawOn(c, 0 if not self.rtl else self.width - self._label_w, top - self._label_h)
+        rules = artifact(c)  # the label is text (P); the lines to write on are furniture
+        rules.__enter__()
         c.saveState()
         c.setStrokeColor(self.color)
         c.setLineWidth(0.6)
@@ -209,15 +272,17 @@ class WriteIn(Flowable):
             y -= self.gap
             c.line(0, y, self.width, y)
         c.restoreState()
+        rules.__exit__(None, None, None)
 
 
 class QR(QrCode):
     """ReportLab's own QR code, drawn as plain rectangles in the palette's black (no Drawing,
     whose default state would reference an unembedded Helvetica and an RGB colour)."""
 
-    def __init__(self, value: str, size: float, align: str, color=colors.black):
+    def __init__(self, value: str, size: float, align: str, color=colors.black, alt: str | None = None):
         super().__init__(value, width=size, height=size, qrLevel="M")
         self.align, self.color = align, color
+        self.alt = alt or value  # a Figure's alternative text; the address itself when the layout gives none
 
     def wrap(self, aw, ah):
         self._aw = aw
@@ -225,25 +290,57 @@ class QR(QrCode):
 
     def draw(self):
         x = {"start": 0, "center": (self._aw - self.width) / 2, "end": self._aw - self.width}[self.align]
-        self.canv.saveState()
-        self.canv.translate(x, 0)
-        self.canv.setFillColor(self.color)
-        super().draw()
-        self.canv.restoreState()
+        with figure(self.canv, self.alt, (x, 0, x + self.width, self.height)):
+            self.canv.saveState()
+            self.canv.translate(x, 0)
+            self.canv.setFillColor(self.color)
+            super().draw()
+            self.canv.restoreState()
 
 
-class RTLParagraph(Paragraph):
+class TaggedParagraph(Paragraph):
+    """A paragraph drawn as the content of its structure element (P, H1, H2, BibEntry, ...), or as an
+    Artifact. Its Tag (role, language) is shared by the parts it is split into, so a paragraph
+    continued in the next column is one element; a heading's first part adds an outline entry."""
+
+    _tag: Tag | None = None
+
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth, availHeight)
+        for part in parts:
+            part._tag = self._tag
+        return parts
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        tagger, tag = getattr(canvas, "_net_tagger", None), self._tag
+        if tagger is None or tag is None:
+            return super().drawOn(canvas, x, y, _sW)
+        if tag.role == "Artifact" or tagger.in_artifact:
+            with tagger.artifact(canvas):
+                return super().drawOn(canvas, x, y, _sW)
+        node = tagger.node_for(tag)
+        if tag.heading_text:
+            tagger.bookmark(canvas, tag.heading_text, x, y + self.height)
+            tag.heading_text = ""
+        with tagger.marked(canvas, node):
+            return super().drawOn(canvas, x, y, _sW)
+
+
+class RTLParagraph(TaggedParagraph):
     """A right-to-left paragraph: wrapped in logical order, each line drawn in visual order.
 
     Reordering happens only while drawing, so a paragraph split across columns or pages
-    keeps its words in logical order (bidi_support.py says why this is done here)."""
+    keeps its words in logical order (bidi_support.py says why this is done here). A
+    lam-alef ligature gets a zero-width companion for its text layer (textlayer.py)."""
 
     def draw(self):
         bl = self.blPara
         if bl.kind != 0:  # several style runs: not produced for RTL text (see _Inline)
             return super().draw()
         logical = bl.lines
-        bl.lines = [(extra, visual_line(words)) for extra, words in logical]
+        font = self.style.fontName
+        bl.lines = [(extra, [textlayer.lam_alef_companions(w, font) for w in visual_line(words)])
+                    for extra, words in logical]
         try:
             super().draw()
         finally:
@@ -256,6 +353,57 @@ def _chained(flowables: list) -> list:
     for f in flowables[:-1]:
         f.keepWithNext = 1
     return flowables
+
+
+CALLOUT_ROLES = ("Aside", "Note", "Div", "Sect")
+
+
+def _role(value: str | None, where: str) -> str:
+    if value is None:
+        return "P"
+    if value not in ROLES:
+        raise RenderError(f"layout: {where} has tag '{value}'; use one of {', '.join(ROLES)}")
+    return value
+
+
+def _table_tagging(role: str | None, rtl: bool):
+    """A Table's render callback: its backgrounds and borders are artifacts; with a role (a callout's
+    Aside) its content is inside that element; in a right-to-left row, whose cells are drawn from the
+    left, the cells' elements are put back in reading order (start to end)."""
+    state: dict = {}
+
+    def callback(table, event, *args):
+        canvas = table.canv
+        tagger = getattr(canvas, "_net_tagger", None)
+        if tagger is None:
+            return
+        if event in ("startBG", "startLines"):
+            state["artifact"] = tagger.artifact(canvas)
+            state["artifact"].__enter__()
+        elif event in ("endBG", "endLines"):
+            state.pop("artifact").__exit__(None, None, None)
+        elif event == "startTable":
+            node = None
+            if role and not tagger.in_artifact:
+                node = tagger.node(role, ID=_note_id(tagger) if role == "Note" else None)
+                tagger.parents.append(node)
+            state["node"], state["cells"] = node, []
+        elif event == "startCell":
+            state["cells"].append(len(tagger.parent.kids))
+        elif event == "endTable":
+            cells = state["cells"]
+            if rtl and len(cells) > 1:
+                kids = tagger.parent.kids
+                ends = cells[1:] + [len(kids)]
+                kids[cells[0]:] = [k for start, end in reversed(list(zip(cells, ends))) for k in kids[start:end]]
+            if state["node"] is not None:
+                tagger.parents.pop()
+    return callback
+
+
+def _note_id(tagger) -> str:
+    """PDF/UA-1 (7.9) wants an ID on every Note; numbered in reading order, so builds stay identical."""
+    return f"note-{sum(1 for n in tagger.root.walk() if n.role == 'Note') + 1}"
 
 
 def labelled(flowable: Flowable, text: str) -> Flowable:
@@ -318,6 +466,7 @@ class Renderer:
         self.bleed = _num(r, "bleed", 0.0)
         self.max_pages = int(r.get("max-pages", "0")) or None
         self.styles = {s.get("name"): self._style(s) for s in r.iter("style")}
+        self.tags = {s.get("name"): self._style_tag(s) for s in r.iter("style")}
 
     # -- styles ----------------------------------------------------------
     def _style(self, s: ET.Element) -> ParagraphStyle:
@@ -347,6 +496,13 @@ class Renderer:
         style.uriWasteReduce = 0
         return style
 
+    def _style_tag(self, s: ET.Element) -> tuple[str, str | None]:
+        """A style's structure role (tag="H2", default P) and language: a style kept left-to-right
+        in a right-to-left document (the references) is English unless it says lang="..."."""
+        role = _role(s.get("tag"), f"style '{s.get('name')}'")
+        lang = s.get("lang") or ("en" if self.rtl and s.get("dir") == "ltr" else None)
+        return role, lang
+
     def style(self, name: str) -> ParagraphStyle:
         try:
             return self.styles[name]
@@ -354,7 +510,8 @@ class Renderer:
             raise RenderError(f"layout: style '{name}' is not defined") from None
 
     def para(self, el: ET.Element, style_name: str | None = None) -> Paragraph:
-        style = self.style(style_name or el.get("style", "body"))
+        style_name = style_name or el.get("style", "body")
+        style = self.style(style_name)
         try:
             markup = self.inline.convert(el, style.fontName == self.fonts.primary["bold"], style.fontSize)
         except MissingGlyph as exc:
@@ -362,13 +519,20 @@ class Renderer:
         if el.get("color"):  # e.g. a callout label in its level's colour
             style = ParagraphStyle(f"{style.name}-{el.get('color')}", parent=style,
                                    textColor=_color(el.get("color"), self.cmyk))
-        return (RTLParagraph if getattr(style, "rtl", False) else Paragraph)(markup, style)
+        para = (RTLParagraph if getattr(style, "rtl", False) else TaggedParagraph)(markup, style)
+        role, lang = self.tags[style_name]
+        role = _role(el.get("tag"), f"<{el.tag}>") if el.get("tag") else role
+        para._tag = Tag(role, el.get("lang") or lang, heading_text=plain_text(el) if role == "H2" else "")
+        return para
 
     # -- story -----------------------------------------------------------
     def flowables(self, parent: ET.Element) -> list:
         out = []
         for el in parent:
             out += self.flowable(el)
+        for f in out:  # a <row> is layout only: its cells' content is tagged, read from the starting side
+            if isinstance(f, Table) and not getattr(f, "_renderCB", None):
+                f._renderCB = _table_tagging(None, self.rtl)
         return out
 
     def flowable(self, el: ET.Element) -> list:
@@ -379,10 +543,11 @@ class Renderer:
             style = el.get("style", "body")
             indent = _num(el, "indent", 14.0)
             out = []
+            list_tag = ListTag(numbered=el.get("numbered") == "yes")  # one L element for the list's items
             for i, item in enumerate(el.findall("item"), 1):
                 bullet = f"{i}." if el.get("numbered") == "yes" else el.get("bullet", "•")
                 para = self.para(item, style)
-                entry = Bulleted(para, bullet, indent, getattr(para.style, "rtl", False))
+                entry = Bulleted(para, bullet, indent, getattr(para.style, "rtl", False), list_tag=list_tag)
                 if el.get("keep-items") == "yes":  # e.g. a reference is never split across pages
                     entry = KeepTogether([entry])
                 out.append(labelled(entry, plain_text(item)))
@@ -406,7 +571,7 @@ class Renderer:
         if tag == "next-template":
             return [NextPageTemplate(el.get("id"))]
         if tag == "qr":
-            return [QR(el.get("value", ""), _num(el, "size"), el.get("align", "center"), self.black)]
+            return [QR(el.get("value", ""), _num(el, "size"), el.get("align", "center"), self.black, el.get("alt"))]
         raise RenderError(f"layout: unknown element <{tag}>")
 
     def row(self, el: ET.Element) -> Flowable:
@@ -452,6 +617,10 @@ class Renderer:
             style.append(("BACKGROUND", (0, 0), (-1, -1), background))
         table = Table([[inner]], colWidths=["100%"], style=TableStyle(style))
         table.spaceBefore, table.spaceAfter = _num(el, "space-before", 6.0), _num(el, "space-after", 8.0)
+        role = el.get("tag", "Aside")
+        if role not in CALLOUT_ROLES:
+            raise RenderError(f"layout: <callout tag='{role}'>: use one of {', '.join(CALLOUT_ROLES)}")
+        table._renderCB = _table_tagging(role, False)  # the box's content is inside an Aside (or Note)
         return table
 
     # -- pages -----------------------------------------------------------
@@ -482,13 +651,15 @@ class Renderer:
     def _draw_item(self, canvas, item: ET.Element, page: int, pages: int | None = None):
         tag = item.tag
         if tag == "rect":
-            canvas.setFillColor(_color(item.get("fill", "#000000"), self.cmyk))
-            x, y, w, h = (_num(item, k) for k in ("x", "y", "width", "height"))
-            canvas.rect(x, y, w, h, stroke=0, fill=1)
+            with artifact(canvas, "Layout"):  # bands and backgrounds
+                canvas.setFillColor(_color(item.get("fill", "#000000"), self.cmyk))
+                x, y, w, h = (_num(item, k) for k in ("x", "y", "width", "height"))
+                canvas.rect(x, y, w, h, stroke=0, fill=1)
         elif tag == "line":
-            canvas.setStrokeColor(_color(item.get("color", "#000000"), self.cmyk))
-            canvas.setLineWidth(_num(item, "width", 0.5))
-            canvas.line(*(_num(item, k) for k in ("x1", "y1", "x2", "y2")))
+            with artifact(canvas, "Layout"):  # decorative rules
+                canvas.setStrokeColor(_color(item.get("color", "#000000"), self.cmyk))
+                canvas.setLineWidth(_num(item, "width", 0.5))
+                canvas.line(*(_num(item, k) for k in ("x1", "y1", "x2", "y2")))
         elif tag == "text":
             if pages is None and (item.get("late") == "yes"):
                 return  # drawn once the page count is known
@@ -496,7 +667,7 @@ class Renderer:
         elif tag == "image":
             self._draw_image(canvas, item)
         elif tag == "qr":
-            q = QR(item.get("value", ""), _num(item, "size"), "start", self.black)
+            q = QR(item.get("value", ""), _num(item, "size"), "start", self.black, item.get("alt"))
             q.wrap(_num(item, "size"), _num(item, "size"))
             q.drawOn(canvas, _num(item, "x"), _num(item, "y"))
         else:
@@ -515,7 +686,13 @@ class Renderer:
         scale = min(w / iw, h / ih)
         dw, dh = iw * scale, ih * scale
         dx = x if (item.get("align", "end") == "start") != self.rtl else x + w - dw
-        canvas.drawImage(image, dx, y + (h - dh) / 2, dw, dh, mask="auto")
+        # A Figure with its alternative text (the clinic's name when the layout gives none); tag="Artifact"
+        # for a purely decorative picture.
+        alt = item.get("alt") or self.root.get("author", "")
+        box = (dx, y + (h - dh) / 2, dx + dw, y + (h + dh) / 2)
+        drawing = artifact(canvas) if item.get("tag") == "Artifact" or not alt else figure(canvas, alt, box)
+        with drawing:
+            canvas.drawImage(image, dx, y + (h - dh) / 2, dw, dh, mask="auto")
 
     def _draw_text(self, canvas, item: ET.Element, page: int, pages: int | None):
         """A paragraph in a fixed box; it must fit (top-aligned at y + height, or bottom-aligned)."""
@@ -524,6 +701,8 @@ class Renderer:
             el = _substitute(item, {"{page}": self._number(page), "{pages}": self._number(pages)})
         # Right-to-left lines are reordered only in single-run paragraphs: one per <br/>-line.
         paras = [self.para(line) for line in _split_at_br(el)] if self.rtl else [self.para(el)]
+        for para in paras[1:]:  # the lines of one text are one element (one heading, one paragraph)
+            para._tag = paras[0]._tag
         x, y, w = _num(item, "x"), _num(item, "y"), _num(item, "width")
         box_h = _num(item, "height", 10_000.0)
         heights = [p.wrap(w, box_h)[1] for p in paras]
@@ -541,13 +720,14 @@ class Renderer:
         return "".join(digits[int(d)] for d in str(n))
 
     def _late(self, canvas, page: int, pages: int):
-        canvas.saveState()
-        canvas.translate(self.bleed, self.bleed)
-        for item in self.root.findall("late/*"):
-            self._draw_item(canvas, item, page, pages)
-        if self.root.get("crop-marks") == "yes":
-            self._crop_marks(canvas)
-        canvas.restoreState()
+        with artifact(canvas, "Pagination"):  # running footers, page numbers, crop marks
+            canvas.saveState()
+            canvas.translate(self.bleed, self.bleed)
+            for item in self.root.findall("late/*"):
+                self._draw_item(canvas, item, page, pages)
+            if self.root.get("crop-marks") == "yes":
+                self._crop_marks(canvas)
+            canvas.restoreState()
 
     def _crop_marks(self, canvas):
         """Trim marks outside the trim box, in the bleed area (registration black)."""
@@ -569,14 +749,28 @@ class Renderer:
         late = self._late
         bleed, width, height = self.bleed, self.width, self.height
         first_font = self.fonts.primary["regular"]
+        tagger = self.tagger = Tagger(r.get("lang"))
+        textlayer.begin_document()
 
         class PagedCanvas(Canvas):
-            """Draws page-count-dependent items ("page 1 of 2") once the count is known."""
+            """Draws page-count-dependent items ("page 1 of 2") once the count is known; tagged (tagging.py)."""
 
             def __init__(self, *args, **kwargs):
                 kwargs.update(initialFontName=first_font, invariant=1, lang=r.get("lang"), pageCompression=1)
                 super().__init__(*args, **kwargs)
                 self._saved = []
+                self._net_tagger = tagger
+                stated = metadata.document_time(r.get("published"))
+                if stated is not None:
+                    self._doc._timeStamp = stated
+
+            def beginText(self, x=0, y=0, direction=None):
+                return TaggedText(self, x, y, direction=direction)
+
+            def _setAnnotations(self, page):
+                super()._setAnnotations(page)
+                page.__NoDefault__ = [*page.__NoDefault__, "StructParents"]
+                page.StructParents = self._pageNumber - 1  # its key in the ParentTree
 
             def showPage(self):
                 self._saved.append(dict(self.__dict__))
@@ -590,7 +784,13 @@ class Renderer:
                     if bleed:
                         self.setTrimBox((bleed, bleed, bleed + width, bleed + height))
                         self.setBleedBox((0, 0, width + 2 * bleed, height + 2 * bleed))
+                    for page, key, _title, left, top in tagger.outline:  # headings on this page
+                        if page == self._pageNumber - 1:
+                            self.bookmarkPage(key, fit="XYZ", left=left, top=top, zoom=0)
                     Canvas.showPage(self)
+                for _page, key, title, _left, _top in tagger.outline:
+                    self.addOutlineEntry(title, key, level=0)
+                _finish(self, tagger, total, r)
                 Canvas.save(self)
 
         doc = _Doc(buf, pagesize=(width + 2 * bleed, height + 2 * bleed), title=r.get("title", ""),
@@ -604,12 +804,29 @@ class Renderer:
             doc.build(story, canvasmaker=PagedCanvas)
         except LayoutError as exc:
             raise Overflow(f"a block is too large for any column or page: {str(exc)[:120]}") from None
+        finally:
+            textlayer.end_document()
         pages = doc.page
         if self.max_pages and pages > self.max_pages:
             overflow = next((label for page, label in doc.placed if page > self.max_pages), "")
             raise Overflow(f"does not fit on {self.max_pages} page(s) (needs {pages}); first text that "
                               f"overflows: {overflow[:70]!r}")
         return Result(buf.getvalue(), pages)
+
+
+def _finish(canvas, tagger: Tagger, pages: int, root: ET.Element):
+    """The catalog entries of a tagged PDF/UA-1 document: structure tree, /MarkInfo, XMP metadata."""
+    from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFStream
+
+    doc = canvas._doc
+    doc.Catalog.StructTreeRoot = tagger.write(doc, pages)
+    doc.Catalog.MarkInfo = PDFDictionary({"Marked": "true"})
+    packet = metadata.xmp(title=root.get("title", ""), lang=root.get("lang") or "en", author=root.get("author", ""),
+                          subject=root.get("subject", ""), keywords=root.get("keywords", ""),
+                          producer=doc.info.producer, creator_tool=root.get("creator", ""),
+                          seconds=doc._timeStamp.t)
+    stream = PDFStream(PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}), packet)
+    doc.Catalog.Metadata = doc.Reference(stream, "NETMetadata")
 
 
 def _split_at_br(el: ET.Element) -> list[ET.Element]:

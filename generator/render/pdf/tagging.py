@@ -1,0 +1,252 @@
+"""Tagged PDF (PDF/UA-1) on ReportLab: structure tree, marked content, artifacts, language.
+
+ReportLab has no tagging of its own. While a document is drawn, the renderer asks
+the Tagger for structure elements (Document, H1, P, L/LI/Lbl/LBody, Figure, ...) and
+wraps what it draws for each in a marked-content sequence with an MCID
+(`/P <</MCID 3>> BDC ... EMC`); page furniture is wrapped as `/Artifact`. When the
+document is saved, the Tagger writes the structure tree (StructTreeRoot, one
+StructElem per element, the ParentTree from (page, MCID) back to elements, a
+RoleMap for the one non-standard role, Aside) and the renderer marks the catalog
+(/MarkInfo, /StructTreeRoot) and the pages (/StructParents).
+
+Reading order is the order elements are created: page by page, the fixed items of
+a page first (the title band), then the flowing text frame by frame (templates put
+the first frame on the right in right-to-left documents). Elements created for a
+block that is split across columns or pages are shared by its parts.
+
+Text inside a marked sequence also carries:
+- /Lang for runs in another language: in a document not written in Latin letters
+  (Arabic, Hindi, Chinese, Russian), a run of Latin letters such as "NET" or
+  "Ga-68 DOTATATE" is English (`/Span <</Lang (en)>> BDC ... EMC`);
+- /ActualText for a shaped cluster drawn with more glyphs than it has characters
+  (Noto Sans Devanagari draws ई as इ and a mark): see textlayer.py, which gives
+  every other glyph the right text through the fonts' ToUnicode maps.
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from functools import lru_cache
+
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFObjectReference, PDFString
+from reportlab.pdfgen.textobject import PDFTextObject
+
+from generator.render.pdf.textlayer import cluster_spans
+
+ROLES = ("H1", "H2", "H3", "P", "Caption", "BibEntry", "Artifact")  # what a template's tag="..." may say
+ROLE_MAP = {"Aside": "Div"}  # PDF 2.0's Aside, for PDF/UA-1 (PDF 1.7) readers
+LATIN_RUN = re.compile(r"[A-Za-z\u00C0-\u024F](?:[A-Za-z\u00C0-\u024F0-9 \u00A0.,:'’/&+\-]*[A-Za-z\u00C0-\u024F0-9])?")
+_HAS_LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
+
+
+@lru_cache(maxsize=None)
+def written_in_latin(lang: str) -> bool:
+    """Is the language written in Latin letters (CLDR likely script)? 'fr' yes; 'ar', 'hi', 'zh-CN', 'ru' no."""
+    from babel.core import get_global
+
+    base = lang.replace("-", "_").split("_")[0]
+    likely = get_global("likely_subtags").get(base, "")
+    parts = likely.split("_")
+    return len(parts) < 2 or parts[1] == "Latn"
+
+
+def pdf_text_hex(text: str) -> str:
+    """A PDF text string for a content stream: UTF-16BE with its byte order mark, in hex."""
+    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
+
+
+class Node:
+    """One structure element; kids are Nodes or (page index, MCID) pairs, in reading order."""
+
+    __slots__ = ("role", "parent", "kids", "attrs")
+
+    def __init__(self, role: str, parent: Node | None, attrs: dict | None = None):
+        self.role, self.parent, self.kids, self.attrs = role, parent, [], dict(attrs or {})
+        if parent is not None:
+            parent.kids.append(self)
+
+    def walk(self):
+        yield self
+        for kid in self.kids:
+            if isinstance(kid, Node):
+                yield from kid.walk()
+
+    def pages(self):
+        return [k[0] for k in self.kids if not isinstance(k, Node)]
+
+    def has_content(self) -> bool:
+        return any(not isinstance(k, Node) or k.has_content() for k in self.kids)
+
+
+class Tag:
+    """What a block of text is (its role and language), shared by the parts it is split into."""
+
+    __slots__ = ("role", "lang", "node", "heading_text")
+
+    def __init__(self, role: str = "P", lang: str | None = None, heading_text: str = ""):
+        self.role, self.lang, self.node, self.heading_text = role, lang, None, heading_text
+
+
+class Tagger:
+    def __init__(self, lang: str | None):
+        self.lang = lang or "en"
+        self.foreign_latin = not written_in_latin(self.lang)
+        self.root = Node("Document", None)
+        self.parents = [self.root]
+        self.page_mcids: dict[int, list[Node]] = {}
+        self.artifact_depth = 0
+        self.outline: list[tuple[int, str, str, float, float]] = []  # page, key, title, left, top
+
+    # -- structure ---------------------------------------------------------
+    @property
+    def parent(self) -> Node:
+        return self.parents[-1]
+
+    def node(self, role: str, parent: Node | None = None, **attrs) -> Node:
+        attrs = {k: v for k, v in attrs.items() if v}
+        if attrs.get("Lang") == self.lang:
+            del attrs["Lang"]
+        return Node(role, parent if parent is not None else self.parent, attrs)
+
+    @contextmanager
+    def inside(self, node: Node):
+        self.parents.append(node)
+        try:
+            yield node
+        finally:
+            self.parents.pop()
+
+    def node_for(self, tag: Tag, parent: Node | None = None) -> Node:
+        """The element for a tagged block: made the first time one of its parts is drawn."""
+        if tag.node is None:
+            tag.node = self.node(tag.role, parent, Lang=tag.lang)
+        return tag.node
+
+    @property
+    def in_artifact(self) -> bool:
+        return self.artifact_depth > 0
+
+    # -- marked content ------------------------------------------------------
+    @contextmanager
+    def marked(self, canvas, node: Node):
+        """Draw content belonging to node (an MCID on this page), unless inside an artifact."""
+        if self.artifact_depth:
+            yield
+            return
+        page = canvas._pageNumber - 1
+        mcids = self.page_mcids.setdefault(page, [])
+        mcid = len(mcids)
+        mcids.append(node)
+        node.kids.append((page, mcid))
+        canvas._code.append(f"/{node.role} <</MCID {mcid}>> BDC")
+        try:
+            yield
+        finally:
+            canvas._code.append("EMC")
+
+    @contextmanager
+    def artifact(self, canvas, kind: str | None = None):
+        """Draw page furniture: backgrounds, rules, crop marks (Layout), running footers (Pagination)."""
+        if not self.artifact_depth:
+            canvas._code.append(f"/Artifact <</Type /{kind}>> BDC" if kind else "/Artifact BMC")
+        self.artifact_depth += 1
+        try:
+            yield
+        finally:
+            self.artifact_depth -= 1
+            if not self.artifact_depth:
+                canvas._code.append("EMC")
+
+    def bookmark(self, canvas, title: str, x: float, y: float):
+        """An outline entry for a heading, written when the page is (see document.build)."""
+        left, top = canvas.absolutePosition(x, y)
+        page = canvas._pageNumber - 1
+        self.outline.append((page, f"h{len(self.outline)}", title, left, top))
+
+    # -- text runs -------------------------------------------------------------
+    def spans(self, text: str) -> list[tuple[str, str | None]]:
+        """text split into (piece, language or None): Latin runs in a non-Latin document are English."""
+        plain = str(text)
+        if not self.foreign_latin or self.artifact_depth or not _HAS_LATIN.search(plain):
+            return [(text, None)]
+        out, last = [], 0
+        for m in LATIN_RUN.finditer(plain):
+            if m.start() > last:
+                out.append((text[last:m.start()], None))
+            out.append((text[m.start():m.end()], "en"))
+            last = m.end()
+        if last < len(plain):
+            out.append((text[last:], None))
+        return out
+
+    # -- writing -----------------------------------------------------------------
+    def write(self, doc, pages: int):
+        """Add the structure tree to the PDF document; returns the StructTreeRoot reference."""
+        for node in list(self.root.walk()):  # blocks that drew nothing (e.g. an empty paragraph)
+            if node is not self.root and not node.has_content() and node.parent is not None:
+                node.parent.kids.remove(node)
+        nodes = list(self.root.walk())
+        ref = {id(n): PDFObjectReference(f"NETStruct{i}") for i, n in enumerate(nodes)}
+        root_ref = PDFObjectReference("NETStructTreeRoot")
+        page_ref = [PDFObjectReference(f"Page{i + 1}") for i in range(pages)]
+        for i, node in enumerate(nodes):
+            d = {"Type": PDFName("StructElem"), "S": PDFName(node.role),
+                 "P": ref[id(node.parent)] if node.parent is not None else root_ref}
+            own_pages = node.pages()
+            home = own_pages[0] if own_pages else None
+            if home is not None:
+                d["Pg"] = page_ref[home]
+            kids = []
+            for kid in node.kids:
+                if isinstance(kid, Node):
+                    kids.append(ref[id(kid)])
+                elif kid[0] == home:
+                    kids.append(kid[1])
+                else:
+                    kids.append(PDFDictionary({"Type": PDFName("MCR"), "Pg": page_ref[kid[0]], "MCID": kid[1]}))
+            d["K"] = PDFArray(kids)
+            for key, value in node.attrs.items():
+                if key == "A":
+                    d["A"] = PDFDictionary({k: (PDFName(v) if isinstance(v, str) else PDFArray(v))
+                                            for k, v in value.items()})
+                else:
+                    d[key] = PDFString(value)
+            doc.Reference(PDFDictionary(d), f"NETStruct{i}")
+        nums = []
+        for page in range(pages):
+            nums += [page, PDFArray([ref[id(n)] for n in self.page_mcids.get(page, [])])]
+        parent_tree = doc.Reference(PDFDictionary({"Nums": PDFArray(nums)}), "NETParentTree")
+        tree = PDFDictionary({"Type": PDFName("StructTreeRoot"), "K": PDFArray([ref[id(self.root)]]),
+                              "ParentTree": parent_tree, "ParentTreeNextKey": pages,
+                              "RoleMap": PDFDictionary({k: PDFName(v) for k, v in ROLE_MAP.items()})})
+        return doc.Reference(tree, "NETStructTreeRoot")
+
+
+class TaggedText(PDFTextObject):
+    """A text object whose runs carry /Lang (foreign runs) and /ActualText (clusters, see textlayer)."""
+
+    def _formatText(self, text):
+        tagger = getattr(self._canvas, "_net_tagger", None)
+        if tagger is None:
+            return super()._formatText(text)
+        pieces = tagger.spans(text)
+        if len(pieces) == 1:
+            return self._clusters(text)
+        return " ".join(f"/Span <</Lang ({lang})>> BDC {self._clusters(piece)} EMC" if lang else self._clusters(piece)
+                        for piece, lang in pieces)
+
+    def _clusters(self, text):
+        spans = cluster_spans(text) if hasattr(text, "__shapeData__") else None
+        if not spans:
+            return super()._formatText(text)
+        out, last = [], 0
+        for start, end, actual in spans:
+            if start > last:
+                out.append(super()._formatText(text[last:start]))
+            out.append(f"/Span <</ActualText {pdf_text_hex(actual)}>> BDC "
+                       f"{super()._formatText(text[start:end])} EMC")
+            last = end
+        if last < len(text):
+            out.append(super()._formatText(text[last:]))
+        return " ".join(out)

@@ -1,0 +1,223 @@
+"""The text a PDF gives back when it is copied, searched or read aloud (its text layer).
+
+ReportLab writes one ToUnicode entry per glyph: the one character the glyph was
+picked for. That is right for Latin, Chinese and unshaped text, but not for:
+
+- Devanagari, shaped by harfbuzz. A conjunct such as क्ष is one glyph with no
+  character of its own, and the i-matra of कि is drawn before its consonant.
+  ReportLab gives such glyphs private-use codes, in the order a *process* first
+  meets them, so (1) copying Hindi gave "कासनॉइड" for "कार्सिनॉइड", and (2) the same
+  document had different bytes in different build workers (issue 18, item 7).
+- Arabic, drawn from arabic-reshaper's presentation forms in visual order
+  (bidi.py). Here presentation forms map to their base letters (NFKC, e.g. U+FEDF
+  -> U+0644), and every extractor measured (poppler's pdftotext, pypdf) puts a
+  right-to-left line back in logical order itself. /ActualText with the logical
+  line was tried and is wrong in poppler: it reverses the ActualText as if it
+  were visual ("ةيواطرسلا" for "السرطاوية"). A lam-alef ligature (one glyph, two
+  letters) would come back reversed in poppler and right in pypdf, so it is
+  written as two codes in visual order: the ligature glyph standing for the alef
+  and, after it, the font's empty zero-width-space glyph standing for the lam.
+
+For shaped text, every glyph whose own character is not the text it stands for
+gets a code point of its own for this document (a "virtual" character in the
+supplementary private use area, U+F0000 upward), mapped in ToUnicode to exactly
+the characters of its harfbuzz cluster, so that the glyphs, read in the order
+they are drawn, spell the source text. A mark that harfbuzz places back over the
+glyph before it (zero advance, negative x offset: the anusvara of एं, the e-matra
+of के) gets, in the PDF, the width that brings it up to the next glyph, and the
+same total advance: extractors otherwise saw a gap there and split the word. Virtual characters are numbered per
+document in first-use order and forgotten when the document is finished, so a
+document has the same bytes whatever else its process rendered before.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.platypus import paragraph as _paragraph
+
+VIRTUAL_BASE = 0xF0000
+WORD_JOINER = "\u2060"  # for a glyph left over when a cluster has more glyphs than characters
+LAM_ALEF = range(0xFEF5, 0xFEFD)  # arabic-reshaper's lam-alef ligatures
+_ZERO_WIDTH = 0x200B  # zero width space: in Noto Sans Arabic an empty glyph of no width (ZWJ's has an outline)
+
+_original_shape = ttfonts.shapeFragWord
+
+
+class _Document:
+    """Virtual characters of the document being rendered."""
+
+    def __init__(self):
+        self.codes: dict[tuple[str, int, str, float], int] = {}  # (font, glyph, text, width) -> code point
+        self.text: dict[int, str] = {}                      # code point -> text it stands for
+        self.faces: dict[int, object] = {}                  # code point -> the font face it was added to
+
+    def virtual(self, font, gid: int, text: str, width) -> str:
+        key = (font.fontName, gid, text, width)
+        code = self.codes.get(key)
+        if code is None:
+            code = VIRTUAL_BASE + len(self.codes)
+            self.codes[key] = code
+            self.text[code] = text
+            self.faces[code] = font.face
+            font.face.charToGlyph[code] = gid
+            font.face.charWidths[code] = width
+        return chr(code)
+
+    def forget(self):
+        for code, face in self.faces.items():
+            face.charToGlyph.pop(code, None)
+            face.charWidths.pop(code, None)
+        self.codes.clear()
+        self.text.clear()
+        self.faces.clear()
+
+
+_doc = _Document()
+
+
+def begin_document():
+    """Start numbering virtual characters afresh (called before each document is laid out)."""
+    _doc.forget()
+
+
+def end_document():
+    _doc.forget()
+
+
+def text_of(code: int) -> str:
+    """The text a code point stands for in the PDF's text layer."""
+    text = _doc.text.get(code)
+    if text is not None:
+        return text
+    if 0xFB50 <= code <= 0xFDFF or 0xFE70 <= code <= 0xFEFF:  # Arabic presentation forms
+        base = unicodedata.normalize("NFKC", chr(code))
+        if code in LAM_ALEF:
+            return base[1:]  # the alef; the lam is its companion's (lam_alef_companions)
+        if base.strip():
+            return base
+    return chr(code)
+
+
+def lam_alef_companions(text: str, font_name: str) -> str:
+    """Visual-order Arabic text with a zero-width companion after each lam-alef ligature, standing
+    for its lam (see the module's docstring)."""
+    if not any(ord(ch) in LAM_ALEF for ch in text):
+        return text
+    font = pdfmetrics.getFont(font_name)
+    gid = font.face.charToGlyph.get(_ZERO_WIDTH)
+    if gid is None or font.face.glyphPos[gid + 1] != font.face.glyphPos[gid]:  # none, or not empty
+        return text
+    out = []
+    for ch in text:
+        out.append(ch)
+        if ord(ch) in LAM_ALEF:
+            out.append(_doc.virtual(font, gid, unicodedata.normalize("NFKC", ch)[0], 0))
+    return "".join(out)
+
+
+def cluster_spans(text: str) -> list[tuple[int, int, str]] | None:
+    """(start, end, text) of each shaped cluster in `text` that has more glyphs than characters:
+    its first glyph stands for the cluster's characters and the others for an invisible word
+    joiner, so the drawn text carries /ActualText with the characters alone (tagging.py)."""
+    codes = [ord(ch) for ch in text]
+    spans, i = [], 0
+    while i < len(codes):
+        if _doc.text.get(codes[i]) == WORD_JOINER and i > 0:
+            start = i - 1
+            while i < len(codes) and _doc.text.get(codes[i]) == WORD_JOINER:
+                i += 1
+            if spans and spans[-1][1] > start:
+                continue
+            spans.append((start, i, text_of(codes[start])))
+        else:
+            i += 1
+    return spans or None
+
+
+def _pieces(text: str, clusters: list[int]) -> list[str]:
+    """The characters of `text` each glyph stands for, from harfbuzz's cluster values (one per
+    glyph, in drawing order). Glyphs of one cluster share its characters: read in drawing order
+    they spell it (the i-matra glyph of कि, drawn first, stands for क and the consonant glyph for ि)."""
+    starts = sorted(set(clusters))
+    end_of = {c: (starts[i + 1] if i + 1 < len(starts) else len(text)) for i, c in enumerate(starts)}
+    count: dict[int, int] = {}
+    for c in clusters:
+        count[c] = count.get(c, 0) + 1
+    seen: dict[int, int] = {}
+    out = []
+    for c in clusters:
+        piece = text[c:end_of[c]]
+        m, k = count[c], seen.get(c, 0)
+        seen[c] = k + 1
+        if m == 1:
+            out.append(piece)
+        elif m <= len(piece):
+            head = len(piece) - m + 1
+            out.append(piece[:head] if k == 0 else piece[head + k - 1])
+        else:  # more glyphs than characters: one character each, then invisible joiners
+            out.append(piece[k] if k < len(piece) else WORD_JOINER)
+    return out
+
+
+def shape_frag_word(w, *args, **kwargs):
+    """ReportLab's shapeFragWord, then each glyph given the text it stands for."""
+    new = _original_shape(w, *args, **kwargs)
+    if new is w or not isinstance(new, list) or len(new) < 2:
+        return new
+    text = "".join(s for f, s in w[1:] if not hasattr(f, "cbDefn"))
+    glyphs = []  # (index in new, position in its string)
+    clusters = []
+    for i, item in enumerate(new[1:], 1):
+        s = item[1]
+        data = getattr(s, "__shapeData__", None)
+        if data is None or hasattr(item[0], "cbDefn"):
+            continue
+        for j, sd in enumerate(data):
+            glyphs.append((i, j))
+            clusters.append(sd.cluster)
+    if not glyphs or any(c < 0 or c >= len(text) for c in clusters):
+        return new
+    pieces = _pieces(text, clusters)
+    rewritten: dict[int, tuple[list[str], list]] = {}
+    for (i, j), piece in zip(glyphs, pieces):
+        frag, s = new[i][0], new[i][1]
+        chars, data = rewritten.setdefault(i, (list(str(s)), list(s.__shapeData__)))
+        ch, sd = chars[j], data[j]
+        width = sd.width
+        if sd.x_advance == 0 and sd.x_offset < 0:  # a mark over the glyph before it
+            width = -sd.x_offset
+        if ch == piece and width == sd.width:
+            continue
+        font = pdfmetrics.getFont(frag.fontName)
+        gid = font.face.charToGlyph.get(ord(ch))
+        if gid is None:
+            continue
+        chars[j] = _doc.virtual(font, gid, piece, width)
+        data[j] = sd._replace(width=width)
+    for i, (chars, data) in rewritten.items():
+        new[i] = (new[i][0], ttfonts.ShapedStr("".join(chars), shapeData=data))
+    return new
+
+
+def _to_unicode_cmap(fontname, subset):
+    """ReportLab's ToUnicode CMap, with each code's text from text_of (several characters where a
+    glyph stands for a cluster; UTF-16, so code points beyond the BMP are right), 100 a block."""
+    head = ["/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap", "/CIDSystemInfo",
+            "<< /Registry (%s)" % fontname, "/Ordering (%s)" % fontname, "/Supplement 0", ">> def",
+            "/CMapName /%s def" % fontname, "/CMapType 2 def", "1 begincodespacerange",
+            "<00> <%02X>" % (len(subset) - 1), "endcodespacerange"]
+    entries = ["<%02X> <%s>" % (i, text_of(code).encode("utf-16-be").hex().upper() if code else "0000")
+               for i, code in enumerate(subset)]
+    body = []
+    for start in range(0, len(entries), 100):
+        block = entries[start:start + 100]
+        body += ["%d beginbfchar" % len(block), *block, "endbfchar"]
+    tail = ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
+    return "\n".join(head + body + tail)
+
+
+ttfonts.shapeFragWord = shape_frag_word
+_paragraph.shapeFragWord = shape_frag_word
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap
