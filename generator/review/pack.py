@@ -100,7 +100,8 @@ def _where(m: Printed) -> str:
         parts.append(m.role)
     if m.context:
         parts.append(f"context: {m.context}")
-    parts.append(Path(m.where).name if m.origin == "content" else m.where.replace("generator/layout/templates/", ""))
+    file, _, line = m.where.rpartition(":")
+    parts.append(f"line {line}" if m.origin == "content" else f"{Path(file).name}:{line}")
     return " · ".join(parts)
 
 
@@ -154,6 +155,7 @@ def build_pack(project: Path, lang: str, handout_id: str, out_dir: Path, with_th
     story.append(ui(f"{what[0].upper()}{what[1:]} · handout <b>{handout_id}</b> · {len(items)} messages", "body"))
     facts = [("Handout", f"{handout_id}: {handout.title.text} (version {handout.version}, published "
                          f"{handout.published.isoformat()})"),
+             ("Content file", str(Path(handout.file).resolve().relative_to(project.resolve()))),
              ("Language", "English (source)" if source_only else f"{lang_name} ({lang})"),
              ("Products", ", ".join(handout.products)),
              ("Messages", f"{len(items)}: {sum(m.origin == 'content' for m in items)} from the handout, "
@@ -206,7 +208,8 @@ def build_pack(project: Path, lang: str, handout_id: str, out_dir: Path, with_th
              ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]
     group = object()
     for n, m in enumerate(items, 1):
-        heading = m.section if m.origin == "content" else "Printed by the product templates (" + \
+        section = m.section or (m.forms[0] if m.role == "heading" else None)  # a heading opens its section
+        heading = section if m.origin == "content" else "Printed by the product templates (" + \
             ", ".join(handout.products) + ")"
         if heading != group and (heading or m.origin == "template"):
             rows.append([ui(f"Section: {heading}" if m.origin == "content" else heading, "cell-bold")] +
