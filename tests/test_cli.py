@@ -23,15 +23,15 @@ def test_unknown_handout_is_one_line(tmp_path):
 
 def test_broken_content_lists_each_problem_with_file_and_line(sandbox):
     path = sandbox / "content" / "handouts" / "carcinoid-syndrome.yaml"
-    text = path.read_text(encoding="utf-8").replace("severity: urgent", "severity: scary", 1)
-    path.write_text(text.replace("version: \"1.0\"", "version: \"1.0\"\nauthor: me"), encoding="utf-8")
+    text = path.read_text(encoding="utf-8").replace("level: emergency", "level: scary", 1)
+    path.write_text(text.replace("\nversion:", "\nauthor: me\nversion:", 1), encoding="utf-8")
     result = run("--project", str(sandbox), "check")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert any(line.startswith("content/handouts/carcinoid-syndrome.yaml:") and "unknown key 'author'" in line
                for line in lines), lines
-    assert any("severity 'scary'" in line for line in lines), lines
+    assert any("level 'scary'" in line for line in lines), lines
 
 
 def test_debug_shows_the_traceback(tmp_path):

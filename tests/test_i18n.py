@@ -16,7 +16,7 @@ def test_a_string_added_to_content_appears_in_the_pot(sandbox):
     anchor = "  - heading: What is carcinoid syndrome?\n    blocks:\n"
     assert anchor in text
     added = anchor + ("      - paragraph:\n          text: A brand new sentence for the test.\n"
-                      "          note: Say it plainly.\n          context: test context\n")
+                      "          note: Say it plainly.\n          context: test context\n        cite: [pandit-2023]\n")
     path.write_text(text.replace(anchor, added), encoding="utf-8")
     extract(sandbox)
     with open(sandbox / "locales" / "messages.pot", "rb") as f:
@@ -25,8 +25,8 @@ def test_a_string_added_to_content_appears_in_the_pot(sandbox):
     assert message is not None
     assert message.auto_comments == ["Say it plainly."]
     assert any(file == "content/handouts/carcinoid-syndrome.yaml" for file, _ in message.locations)
-    # template strings are extracted too, with the context that tells two "Urgent"s apart
-    assert pot.get("Urgent", context="callout label") is not None
+    # template strings are extracted too, with the context that tells a label from other uses
+    assert pot.get("Emergency", context="callout label") is not None
     assert pot.get(("{n} month", "{n} months")) is not None
 
 

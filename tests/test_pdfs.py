@@ -121,8 +121,8 @@ def test_the_urgent_callout_and_body_text_are_on_the_page(built, lang):
     loc = localizer(lang)
     handout = LIBRARY.handouts["carcinoid-syndrome"]
     text = squash(pdf_text(built / lang / "carcinoid-syndrome-leaflet-a4.pdf"))
-    callout = next(b for s in handout.sections for b in s.blocks if b.severity == "urgent")
-    expected = [loc.pgettext("callout label", "Urgent"), loc.msg(callout.title), loc.msg(handout.sections[0].heading)]
+    callout = next(b for s in handout.sections for b in s.blocks if b.level == "emergency")
+    expected = [loc.pgettext("callout label", "Emergency"), loc.msg(callout.title), loc.msg(handout.sections[0].heading)]
     for phrase in expected:
         assert found(phrase, text, lang), (lang, str(phrase))
 
