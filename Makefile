@@ -59,6 +59,12 @@ new-language: extract
 compile: $(STAMP)
 	@$(GEN) compile
 
+## review-pack: a PDF per handout for a health professional who reviews a language (L=en: the English content)
+.PHONY: review-pack
+review-pack: fonts
+	@test -n "$(L)" || (echo "usage: make review-pack L=fr_CA [H=carcinoid-syndrome]   (L=en reviews the English)"; exit 2)
+	@$(GEN) review-pack --lang $(L) $(if $(H),--handout $(H))
+
 pseudo: extract
 	@$(GEN) pseudo
 

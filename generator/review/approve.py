@@ -106,6 +106,6 @@ def approve(project: Path, lang: str, by: str, handouts: list[str] | None = None
         done.append((hid, len(items), len(items) - state.approved if lang != SOURCE_LANGUAGE
                      else len(items) - state.english_approved))
     if problems:
-        raise Problems(problems + ["nothing was recorded"])
+        raise Problems(problems[:-1] + [problems[-1] + " (nothing was recorded)"])
     append_signoffs(project, lang, blocks)
     return done
