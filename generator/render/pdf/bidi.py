@@ -35,10 +35,27 @@ def _fence_latin_brackets(text: str) -> str:
     return _BRACKETED.sub(fence, text)
 
 
-def visual_line(words: list[str]) -> list[str]:
-    """The words of one right-to-left line, left to right as they are drawn (brackets mirrored)."""
-    visual = log2vis(_fence_latin_brackets(" ".join(words)), "RTL")
+def visual_line(words: list[str], mirrored=None) -> list[str]:
+    """The words of one right-to-left line, left to right as they are drawn (brackets mirrored).
+
+    mirrored(drawn, meant), when given, returns what to draw for a mirrored bracket around
+    right-to-left words: the text layer gives it the bracket it stands for (textlayer.stand_in),
+    because text extractors (poppler, pypdf) reverse such a run without mirroring it back. A
+    bracket around a number, "[1]", is left alone: extractors keep that run as drawn."""
+    fenced = _fence_latin_brackets(" ".join(words))
+    order: list[int] = []
+    visual = log2vis(fenced, "RTL", positions_V_to_L=order)
+    if mirrored is not None:
+        around_rtl = {i for m in _BRACKETED.finditer(fenced) if _first_strong(m.group(1)) in ("R", "AL")
+                      for i in (m.start(), m.end() - 1)}
+        visual = "".join(mirrored(ch, fenced[i]) if ch != fenced[i] and i in around_rtl else ch
+                         for ch, i in zip(visual, order))
     return visual.replace(_LRM, "").split(" ")
+
+
+def _first_strong(text: str) -> str | None:
+    return next((unicodedata.bidirectional(c) for c in text if unicodedata.bidirectional(c) in ("L", "R", "AL")),
+                None)
 
 
 def log2vis(text, base_direction=None, clean=True, positions_V_to_L=None, **_ignored):

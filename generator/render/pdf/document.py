@@ -339,7 +339,8 @@ class RTLParagraph(TaggedParagraph):
             return super().draw()
         logical = bl.lines
         font = self.style.fontName
-        bl.lines = [(extra, [textlayer.lam_alef_companions(w, font) for w in visual_line(words)])
+        mirrored = lambda drawn, meant: textlayer.stand_in(drawn, meant, font)  # noqa: E731
+        bl.lines = [(extra, [textlayer.lam_alef_companions(w, font) for w in visual_line(words, mirrored)])
                     for extra, words in logical]
         try:
             super().draw()

@@ -117,6 +117,17 @@ def lam_alef_companions(text: str, font_name: str) -> str:
     return "".join(out)
 
 
+def stand_in(drawn: str, meant: str, font_name: str) -> str:
+    """The glyph of `drawn` standing for `meant` in the text layer: a bracket mirrored for right-to-left
+    reading is drawn as its mirror image, but is still the bracket the text has (extractors reverse
+    the line and do not mirror it back: ")وتسمى(" came out of poppler and pypdf)."""
+    font = pdfmetrics.getFont(font_name)
+    gid = font.face.charToGlyph.get(ord(drawn))
+    if gid is None:
+        return drawn
+    return _doc.virtual(font, gid, meant, font.face.charWidths.get(ord(drawn), 0))
+
+
 def cluster_spans(text: str) -> list[tuple[int, int, str]] | None:
     """(start, end, text) of each shaped cluster in `text` that has more glyphs than characters:
     its first glyph stands for the cluster's characters and the others for an invisible word
