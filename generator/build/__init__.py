@@ -105,7 +105,10 @@ class Workspace:
                              ("spacing", SPACING_LIMITS.get(job.product, 1.0), 0.035))
         value = 1.0
         while True:
-            xml = layout_xml(job.product, job.paper, handout, self.localizer(job.lang), self.library, self.clinic,
+            layout = layout_xml
+            if job.product == "card-sheet":  # the card itself, imposed: see generator/layout/cardsheet.py
+                from generator.layout.cardsheet import card_sheet_xml as layout
+            xml = layout(job.product, job.paper, handout, self.localizer(job.lang), self.library, self.clinic,
                              {**self.options, knob: value})
             try:
                 result = render(xml, self.fonts(job.lang), logo)
@@ -147,6 +150,7 @@ def _worker_signals():
 
 
 def plan(ws: Workspace, langs, handouts, products, paper) -> list[Job]:
+    from generator.content.model import DERIVED_PRODUCTS
     from generator.layout import papers_for
 
     jobs = []
@@ -154,7 +158,7 @@ def plan(ws: Workspace, langs, handouts, products, paper) -> list[Job]:
         for hid in handouts:
             h = ws.library.handouts[hid]
             for product in products:
-                if product not in h.products:
+                if product not in h.products and DERIVED_PRODUCTS.get(product) not in h.products:
                     continue
                 for p in papers_for(product, lang, paper):
                     jobs.append(Job(hid, lang, product, p))

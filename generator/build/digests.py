@@ -34,7 +34,8 @@ def code() -> str:
 @cache
 def template(product: str) -> str:
     templates = PACKAGE / "layout" / "templates"
-    return _hash_files(templates / f"{product}.xml.j2", *sorted(templates.glob("_*.j2")))
+    shown = [templates / "card.xml.j2"] if product == "card-sheet" else []  # a card sheet shows the card
+    return _hash_files(templates / f"{product}.xml.j2", *shown, *sorted(templates.glob("_*.j2")))
 
 
 class Digests:

@@ -10,7 +10,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-PRODUCTS = ("leaflet", "large-print", "poster", "card")
+PRODUCTS = ("leaflet", "large-print", "poster", "card", "card-sheet", "trifold")
+# Print products made from another product's content (a handout's `products:` need not list them):
+# a card sheet for every handout with a wallet card, a tri-fold brochure for every handout with a leaflet.
+DERIVED_PRODUCTS = {"card-sheet": "card", "trifold": "leaflet"}
 # Urgency levels, the same everywhere (docs/CONTENT.md): call the emergency number now;
 # call the care team the same day; mention it at the next visit; plain information.
 LEVELS = ("emergency", "same-day", "next-visit", "info")

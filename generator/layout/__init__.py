@@ -37,12 +37,14 @@ PRODUCT_PAPERS = {
     "large-print": {"iso": "a4", "us": "letter"},
     "poster": {"iso": "a3", "us": "tabloid"},
     "card": {"iso": "id-1", "us": "id-1"},
+    "card-sheet": {"iso": "a4", "us": "letter"},  # cards imposed on office paper (docs/PRINTING.md)
+    "trifold": {"iso": "a4", "us": "letter"},  # turned to landscape by its template
 }
 # Fixed-size products shrink a text that does not fit, down to this scale, then the build fails.
-SHRINK_LIMITS = {"poster": 0.8, "card": 0.85}
+SHRINK_LIMITS = {"poster": 0.8, "card": 0.85, "card-sheet": 0.85}
 # Leaflets never shrink their type (12 pt, 18 pt): a long translation gets tighter line and
 # paragraph spacing, down to this factor, then the build fails.
-SPACING_LIMITS = {"leaflet": 0.86, "large-print": 0.9}
+SPACING_LIMITS = {"leaflet": 0.86, "large-print": 0.9, "trifold": 0.86}
 # CLDR supplemental data, measurementData/paperSize: the territories that use US Letter.
 LETTER_TERRITORIES = {"BZ", "CA", "CL", "CO", "CR", "GT", "MX", "NI", "PA", "PH", "PR", "SV", "US", "VE"}
 
