@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 DIGEST_CHARS = 32  # 128 bits of SHA-256: short enough for a readable record, far beyond forging
@@ -22,10 +23,12 @@ def digest(value) -> str:
     return hashlib.sha256(data).hexdigest()[:DIGEST_CHARS]
 
 
+@lru_cache(maxsize=16384)
 def source_digest(context: str | None, forms: tuple[str, ...]) -> str:
     return digest(["source", context, list(forms)])
 
 
+@lru_cache(maxsize=16384)
 def translation_digest(forms: tuple[str, ...]) -> str:
     return digest(["translation", list(forms)])
 
@@ -51,12 +54,17 @@ class Printed:
         return source_digest(self.context, self.forms)
 
 
-def _relative(path, project: Path) -> str:
+@lru_cache(maxsize=1024)
+def _relative_str(path: str, project: str) -> str:
     p = Path(path)
     try:
-        return str(p.resolve().relative_to(project.resolve()))
+        return str(p.resolve().relative_to(Path(project).resolve()))
     except ValueError:
         return str(p)
+
+
+def _relative(path, project: Path) -> str:
+    return _relative_str(str(path), str(project))
 
 
 def _plural_pairs(handout) -> list:
