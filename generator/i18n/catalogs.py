@@ -55,24 +55,130 @@ class Locales:
         return read_catalog(self.po_path(lang), lang)
 
 
+MAX_CATALOG_BYTES = 4 * 1024 * 1024  # the shipped catalogues are 50-80 KB; 19 languages of leaflets stay far below
+
+
 def read_catalog(path: Path, lang: str | None = None) -> tuple[Catalog, dict]:
+    """Read an untrusted .po file safely, or raise UserError with file:line and what to do.
+
+    Before Babel sees it: a regular file under MAX_CATALOG_BYTES, UTF-8, one header entry
+    declaring charset=utf-8, and (for a language) a Language matching the folder and a
+    Plural-Forms with 1-6 forms and an expression our own parser accepts (Babel would
+    allocate nplurals strings per plural message, and gettext.c2py evaluates code).
+    """
+    data = _read_limited(path)
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UserError(f"cannot read catalogue ({exc.strerror})", where(path)) from None
-    try:
-        data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise UserError(f"catalogue is not UTF-8 (byte {exc.start}); save it as UTF-8", where(path)) from None
+    line, header = _header(text, path)
+    _check_header(header, path, line, lang)
     try:
+        from babel import UnknownLocaleError
+
         from generator.i18n import locale_for
 
         catalog = read_po(io.BytesIO(data), locale=locale_for(lang) if lang else None, abort_invalid=True)
     except PoFileError as exc:
         raise UserError(f"catalogue syntax error: {exc}; open it in Poedit to repair it", where(path, getattr(exc, "lineno", None))) from None
-    except (ValueError, TypeError) as exc:
-        raise UserError(f"catalogue header is invalid ({exc}); check Language and Plural-Forms", where(path)) from None
-    return catalog, review_headers(data.decode("utf-8"))
+    except (ValueError, TypeError, UnknownLocaleError) as exc:
+        raise UserError(f"catalogue header is invalid ({exc}); check Language and Plural-Forms", where(path, line)) from None
+    return catalog, review_headers(text)
+
+
+def _read_limited(path: Path) -> bytes:
+    import stat
+
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise UserError("catalogue is not a regular file; replace it with the .po file itself", where(path))
+        if info.st_size > MAX_CATALOG_BYTES:
+            raise UserError(f"catalogue is {info.st_size / 1e6:.1f} MB, more than the {MAX_CATALOG_BYTES >> 20} MB "
+                            f"a catalogue may be; it is not a translation of these handouts", where(path))
+        with open(path, "rb") as f:
+            data = f.read(MAX_CATALOG_BYTES + 1)
+    except OSError as exc:
+        raise UserError(f"cannot read catalogue ({exc.strerror})", where(path)) from None
+    if len(data) > MAX_CATALOG_BYTES:
+        raise UserError(f"catalogue is more than {MAX_CATALOG_BYTES >> 20} MB", where(path))
+    return data
+
+
+_ENTRY_START = re.compile(r"(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+(\".*)$")
+
+
+def _header(text: str, path: Path) -> tuple[int | None, dict[str, str]]:
+    """The fields of the catalogue's one real header entry (msgid "" with no context), with its line.
+
+    Comments (including commented-out or obsolete entries) are not the header; a second
+    header entry is refused, since Babel would silently let it override the first.
+    """
+    from babel.messages.pofile import unescape
+
+    entries, current, key = [], None, None
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            if current is not None and not line:
+                current = None
+            continue
+        m = _ENTRY_START.match(line)
+        if m:
+            keyword, rest = m.groups()
+            if keyword in ("msgctxt", "msgid") and (current is None or keyword in current
+                                                     or any(k.startswith("msgstr") for k in current)):
+                current = {"line": number}
+                entries.append(current)
+            if current is None:
+                continue
+            key = keyword
+            current[key] = rest
+        elif line.startswith('"') and current is not None and key:
+            current[key] += "\n" + line
+    headers = [e for e in entries if "msgctxt" not in e and "msgid_plural" not in e and "msgid" in e
+               and _unquote(e["msgid"], unescape) == ""]
+    if not headers:
+        return None, {}
+    if len(headers) > 1:
+        raise UserError("a second header entry (msgid \"\") is here; keep only the first one at the top",
+                        where(path, headers[1]["line"]))
+    body = _unquote(headers[0].get("msgstr", '""'), unescape)
+    fields = {}
+    for row in body.split("\n"):
+        name, colon, value = row.partition(":")
+        if colon and name.strip():
+            fields[name.strip().lower()] = value.strip()
+    return headers[0]["line"], fields
+
+
+def _unquote(lines: str, unescape) -> str:
+    return "".join(unescape(part.strip()) for part in lines.split("\n") if part.strip().startswith('"'))
+
+
+def _check_header(fields: dict[str, str], path: Path, line: int | None, lang: str | None):
+    from generator.i18n.plurals import PluralFormsError, parse_plural_forms, suggestion
+
+    content_type = fields.get("content-type", "text/plain; charset=utf-8")
+    m = re.search(r"charset\s*=\s*([^;\s]+)", content_type, re.I)
+    charset = m.group(1) if m else "utf-8"
+    if charset.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        raise UserError(f"header says charset={charset[:30]}; save the file as UTF-8 and set "
+                        f"\"Content-Type: text/plain; charset=UTF-8\\n\"", where(path, line))
+    if lang is None:
+        return
+    language = fields.get("language", "").replace("-", "_")
+    if language and language != lang and not (lang == "pseudo" and language == "en"):
+        raise UserError(f"header says Language: {language[:30]} but this is the catalogue for {lang}; "
+                        f"set it to \"Language: {lang}\\n\"", where(path, line))
+    try:
+        if "plural-forms" not in fields:
+            raise PluralFormsError("there is no Plural-Forms header")
+        parse_plural_forms(fields["plural-forms"])
+    except PluralFormsError as exc:
+        fix = suggestion(lang)
+        todo = f"set the header to \"Plural-Forms: {fix}\\n\"" if fix else "set Plural-Forms to the CLDR rules for " + lang
+        raise UserError(f"[{lang}] Plural-Forms cannot be used ({exc}); {todo}", where(path, line)) from None
 
 
 def review_headers(text: str) -> dict:

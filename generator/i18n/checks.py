@@ -7,19 +7,28 @@ to do. A language with any problem is left out of the build; the others still bu
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.plurals import get_plural
 
 from generator.content import PLACEHOLDER
 from generator.i18n.extract import required_messages
 from generator.errors import UserError, where
 from generator.i18n import locale_for
+from generator.i18n.plurals import mismatch, suggestion
 from generator.markup import MarkupProblem, parse_inline
 
 LETTERS = re.compile(r"[^\W\d_]+")
+# Web addresses as the content writes them: with a scheme, www., or a bare domain (netrf.org, cancer.ca).
+URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'()\[\]]+|(?<![A-Za-z0-9@.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+"
+                 r"(?:org|com|net|gov|edu|info|ca|uk|us|au|nz|ie|eu|int)(?:/[^\s<>\"'()\[\]]*)?(?![A-Za-z0-9-])", re.I)
+# Phone-like: at least 7 digits, with spaces, dots, dashes or brackets between groups.
+PHONE = re.compile(r"\+?\(?\d[\d\s().\-\u00a0]{5,}\d")
+# A number: digits with at most one separator between digit groups (1,000 / 1 000 / 2.5 / 2,5).
+NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f\u2009'\u2019\u066b\u066c ]\d+)*")
+MAX_RATIO, MIN_RATIO = 4.0, 0.1  # measured on the shipped catalogues: 0.07 (Chinese, a 2-character word) to 3.7
 
 
 def load_allowlist(path: Path) -> set[str]:
@@ -27,6 +36,26 @@ def load_allowlist(path: Path) -> set[str]:
     if not path.exists():
         return set()
     return {line.split("#")[0].strip() for line in path.read_text(encoding="utf-8").splitlines()} - {""}
+
+
+def load_numbers_ok(path: Path) -> dict[tuple[str, str], Counter]:
+    """Translations a maintainer checked whose numbers are written differently on purpose.
+
+    One line each: `language | the translation's numbers (space-separated, - for none) | English msgid`,
+    e.g. Chinese writes "the 1980s" as 20世纪80年代 (20, 80). The exact numbers are recorded,
+    so a later change to any number in that translation is caught again.
+    """
+    out = {}
+    if not path.exists():
+        return out
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        parts = [p.strip() for p in line.split("|", 2)]
+        if len(parts) == 3:
+            lang, numbers, msgid = parts
+            out[(lang, msgid)] = Counter(n for n in numbers.split() if n != "-")
+    return out
 
 
 def _skeleton(text: str) -> Counter:
@@ -48,7 +77,7 @@ def _edges(text: str) -> tuple[str, str]:
 
 
 def check_catalog(lang: str, po_path: Path, catalog: Catalog, headers: dict, required: Catalog,
-                  allowlist: set[str], fonts=None) -> list[str]:
+                  allowlist: set[str], fonts=None, numbers_ok: dict | None = None) -> list[str]:
     """Every problem in one language's catalogue, one line each."""
     from generator.i18n.catalogs import REVIEW_STATUSES
 
@@ -59,10 +88,11 @@ def check_catalog(lang: str, po_path: Path, catalog: Catalog, headers: dict, req
         short = msgid if len(msgid) <= 50 else msgid[:47] + "..."
         problems.append(f"{here(m)}: [{lang}] msgid {short!r}: {what}")
 
-    expected = get_plural(locale_for(lang))
-    if catalog.num_plurals != expected.num_plurals:
-        problems.append(f"{where(po_path)}: [{lang}] Plural-Forms says nplurals={catalog.num_plurals} but {lang} "
-                        f"has {expected.num_plurals} plural forms; set the header to: {expected.plural_forms}")
+    wrong = mismatch(lang, catalog.num_plurals, catalog.plural_expr)
+    if wrong:
+        fix = suggestion(lang)
+        todo = f"set the header to \"Plural-Forms: {fix}\\n\"" if fix else "make it follow CLDR's rules for " + lang
+        problems.append(f"{where(po_path)}: [{lang}] Plural-Forms {wrong}; {todo}")
     status = headers.get("X-Review-Status")
     if status not in REVIEW_STATUSES:
         problems.append(f"{where(po_path)}: [{lang}] header X-Review-Status is {status!r}; set it to "
@@ -91,23 +121,38 @@ def check_catalog(lang: str, po_path: Path, catalog: Catalog, headers: dict, req
         for i, text in enumerate(forms):
             source = sources[min(i, len(sources) - 1)] if len(sources) > 1 else sources[0]
             problems += [f"{here(m)}: [{lang}] msgid {key[:50]!r}: {p}" for p in
-                         _string_problems(source, text, sources, allowlist, fonts)]
+                         _string_problems(source, text, sources, allowlist, fonts,
+                                          (numbers_ok or {}).get((lang, key)), facts=lang != "pseudo")]
     return problems
 
 
-def _string_problems(source: str, text: str, sources: list[str], allowlist: set[str], fonts) -> list[str]:
+def _string_problems(source: str, text: str, sources: list[str], allowlist: set[str], fonts,
+                     numbers_ok: Counter | None = None, facts: bool = True) -> list[str]:
     out = []
+    longest = max(len(s) for s in sources)
+    if len(text) > MAX_RATIO * longest + 40:
+        # Checked first and alone: a runaway translation (1 MB) must fail here, not in a 200-second layout.
+        return [f"translation is {len(text)} characters, the English {longest}; translate only this text"]
+    if len(source) >= 40 and len(text) < MIN_RATIO * len(source):
+        out.append(f"translation is {len(text)} characters, the English {len(source)}; it has lost text, "
+                   f"translate all of it")
     try:
         parse_inline(text)
     except MarkupProblem as exc:
         return [f"translation markup: {exc}"]
-    wanted = set().union(*(set(PLACEHOLDER.findall(s)) for s in sources))
-    found = set(PLACEHOLDER.findall(text))
+    # Placeholders as a multiset: {providers}{providers} would print the number twice.
+    wanted = Counter()
+    for s in sources:
+        wanted |= Counter(PLACEHOLDER.findall(s))
+    found = Counter(PLACEHOLDER.findall(text))
     if found != wanted:
-        missing, extra = sorted(wanted - found), sorted(found - wanted)
+        missing, extra = sorted((wanted - found).elements()), sorted((found - wanted).elements())
         detail = "; ".join(filter(None, [f"missing {', '.join('{' + p + '}' for p in missing)}" if missing else "",
-                                         f"unknown {', '.join('{' + p + '}' for p in extra)}" if extra else ""]))
-        out.append(f"placeholders differ from the English ({detail}); keep each {{name}} exactly as in the source")
+                                         f"extra {', '.join('{' + p + '}' for p in extra)}" if extra else ""]))
+        out.append(f"placeholders differ from the English ({detail}); keep each {{name}} exactly as in the source, "
+                   f"once each")
+    if facts:  # (the pseudo-language accents web addresses on purpose; it is never shipped)
+        out += _fact_problems(source, text, numbers_ok)
     if _skeleton(text) != _skeleton(source):
         out.append("inline tags differ from the English (tags or nesting); use the same <b>/<i> as the source")
     if _edges(text) != _edges(source):
@@ -125,6 +170,70 @@ def _string_problems(source: str, text: str, sources: list[str], allowlist: set[
     return out
 
 
+def _native_digits(text: str) -> str:
+    """Any script's decimal digits as ASCII (٢٤ and २४ are 24); everything else unchanged."""
+    return "".join(str(unicodedata.digit(c)) if not c.isascii() and unicodedata.digit(c, None) is not None else c
+                   for c in text)
+
+
+def _fact_problems(source: str, text: str, numbers_ok: Counter | None = None) -> list[str]:
+    """Web addresses and phone numbers kept exactly; every other number kept (in any script's digits)."""
+    out = []
+    source_plain = PLACEHOLDER.sub(" ", source)
+    text_plain = PLACEHOLDER.sub(" ", text)
+    urls = [u.rstrip(".,;:") for u in URL.findall(source_plain)]
+    lost = [u for u in urls if _count(text_plain, u) < urls.count(u)]
+    if lost:
+        out.append(f"web address {lost[0]} is missing or changed; copy it exactly as in the English")
+    phones = [p.strip() for p in PHONE.findall(URL.sub(" ", source_plain)) if sum(c.isdigit() for c in p) >= 7]
+    changed = [p for p in phones if p not in text_plain]
+    if changed:
+        out.append(f"phone number {changed[0]} is missing or changed; copy it exactly as in the English")
+    for u in urls:
+        source_plain = source_plain.replace(u, " ")
+        text_plain = text_plain.replace(u, " ")
+    for ph in phones:
+        source_plain = source_plain.replace(ph, " ")
+        text_plain = text_plain.replace(ph, " ")
+    want = Counter(_number_key(n) for n in NUMBER.findall(source_plain))
+    have = Counter(_number_key(n) for n in NUMBER.findall(_native_digits(text_plain)))
+    if want != have and have != numbers_ok and not lost and not changed:
+        english = ", ".join(sorted(want.elements())) or "none"
+        translation = ", ".join(sorted(have.elements())) or "none"
+        out.append(f"numbers differ from the English (English: {english}; translation: {translation}); "
+                   f"keep every number, in figures (a maintainer can accept a deliberate difference in "
+                   f"locales/numbers-ok.txt)")
+    return out
+
+
+def _count(text: str, needle: str) -> int:
+    return len(re.findall(r"(?<![A-Za-z0-9.-])" + re.escape(needle) + r"(?![A-Za-z0-9-])", text, re.I))
+
+
+def _number_key(number: str) -> str:
+    """1,000 and 1 000 are the same number; so are 2.5 and 2,5 (separators are the locale's)."""
+    return re.sub(r"\D", "", number)
+
+
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:_[A-Za-z0-9]{2,8})*\Z")
+
+
+def language_problem(lang: str) -> str | None:
+    """Why `lang` cannot be a language of this build (not a code, or unknown to Babel), or None."""
+    from babel import UnknownLocaleError
+
+    if lang in ("en", "pseudo"):
+        return None
+    shown = lang if len(lang) <= 20 else lang[:17] + "..."
+    if not LANGUAGE_CODE.match(lang):
+        return f"{shown!r} is not a language code; use a code such as fr, pt_BR or zh_CN"
+    try:
+        locale_for(lang)
+    except (UnknownLocaleError, ValueError, TypeError):
+        return f"{shown!r} is not a language Babel knows; use a code such as fr, pt_BR or zh_CN"
+    return None
+
+
 def check_languages(project: Path, langs: list[str]) -> dict[str, list[str]]:
     """{lang: problems} for each language (English, the source, has no catalogue)."""
     from generator.i18n.catalogs import Locales
@@ -133,10 +242,15 @@ def check_languages(project: Path, langs: list[str]) -> dict[str, list[str]]:
     locales = Locales(project / "locales")
     required = required_messages(project)
     allowlist = load_allowlist(project / "locales" / "identical-ok.txt")
+    numbers_ok = load_numbers_ok(project / "locales" / "numbers-ok.txt")
     result = {}
     for lang in langs:
         if lang == "en":
             result[lang] = []
+            continue
+        bad = language_problem(lang)
+        if bad:
+            result[lang] = [f"{where(locales.root / 'LINGUAS')}: {bad}, or remove it"]
             continue
         path = locales.po_path(lang)
         if not path.exists():
@@ -147,7 +261,7 @@ def check_languages(project: Path, langs: list[str]) -> dict[str, list[str]]:
         except UserError as exc:
             result[lang] = [str(exc)]
             continue
-        result[lang] = check_catalog(lang, path, catalog, headers, required, allowlist, FontStack(lang))
+        result[lang] = check_catalog(lang, path, catalog, headers, required, allowlist, FontStack(lang), numbers_ok)
     return result
 
 

@@ -8,14 +8,14 @@ markup.to_markup so nothing from a catalogue can inject layout markup.
 
 from __future__ import annotations
 
-import gettext
-
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup
 
 from generator.content import PLACEHOLDER, Msg, Var
+from generator.errors import UserError
+from generator.i18n.plurals import PluralFormsError, compile_plural
 from generator.markup import to_markup
 
 SOURCE_LANGUAGE = "en"
@@ -42,7 +42,8 @@ class Localizer:
         self._strings: dict[tuple[str | None, str], object] = {}
         self._plural = lambda n: int(n != 1)
         if catalog is not None:
-            self._plural = gettext.c2py(catalog.plural_expr)
+            # Our own bounded parser, never gettext.c2py's eval: the header comes from a contributor.
+            self._plural = compile_plural(catalog.plural_expr)
             for m in catalog:
                 if m.id and not m.fuzzy and m.string and all(m.string if isinstance(m.string, tuple) else [m.string]):
                     key = m.id[0] if isinstance(m.id, tuple) else m.id
@@ -65,8 +66,16 @@ class Localizer:
             forms = self._strings[(context, one)]
         except KeyError:
             raise MissingTranslation(self.lang, one) from None
-        index = self._plural(n)
-        return forms[index] if isinstance(forms, tuple) and index < len(forms) else forms[-1]
+        if not isinstance(forms, tuple):
+            return forms
+        try:
+            index = self._plural(n)
+        except PluralFormsError as exc:
+            raise UserError(f"{self.lang}: Plural-Forms fails for {n} ({exc}); run `python -m generator check`") from None
+        if not 0 <= index < len(forms):
+            raise UserError(f"{self.lang}: Plural-Forms gives form {index} for {n} but {one!r} has {len(forms)} "
+                            f"forms; run `python -m generator check`")
+        return forms[index]
 
     # -- formatting --------------------------------------------------------
     def number(self, value) -> str:
