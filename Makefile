@@ -9,10 +9,10 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 GEN    := $(PY) -m generator
 
-.PHONY: leaflets test check status fonts extract update new-language compile pseudo bench clean help
+.PHONY: leaflets print-pack test check status fonts extract update new-language compile pseudo bench clean help
 
 help:
-	@echo "make leaflets | test | check | status | extract | update | new-language LANG=xx | compile | pseudo | bench | clean"
+	@echo "make leaflets | print-pack [L=xx] | test | check | status | extract | update | new-language LANG=xx | compile | pseudo | bench | clean"
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed (found %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -33,6 +33,10 @@ fonts: $(STAMP)
 PAPER ?= all
 leaflets: fonts
 	@$(GEN) build --paper $(PAPER)
+
+## print-pack: one PDF per language (L=xx for one), a cover with print settings, then every product
+print-pack: fonts
+	@$(GEN) print-pack --paper $(PAPER) $(if $(L),--lang $(L))
 
 ## test: the whole suite, including `generator check` on the shipped content and catalogues
 test: fonts

@@ -48,6 +48,15 @@ def _parser() -> argparse.ArgumentParser:
     i = sub.add_parser("init", help="start a new language from messages.pot")
     i.add_argument("lang")
     i.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    pp = sub.add_parser("print-pack", help="one PDF per language: a cover with print settings, then every product")
+    pp.add_argument("--lang", action="append", help="language code (repeatable); default: English + locales/LINGUAS")
+    pp.add_argument("--paper", default="auto", choices=("auto", "all", "a4", "letter"),
+                    help="auto: the language's region (US Letter or A4); all: a pack for each")
+    pp.add_argument("--out", type=Path, default=None, help="output folder (default: output/ in the project)")
+    pp.add_argument("--jobs", type=int, default=None, help="worker processes (default: number of cores)")
+    pp.add_argument("--clinic", type=Path, default=None, help="clinic file (default: clinic.toml)")
+    pp.add_argument("--print-shop", action="store_true", help="3 mm bleed, crop marks, TrimBox, CMYK colours")
+    pp.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     r = sub.add_parser("review-pack", help="a PDF per handout for a clinical or translation reviewer")
     r.add_argument("--lang", required=True, help="language to review (en: the English content itself)")
     r.add_argument("--handout", action="append", help="handout id (repeatable); default: all")
@@ -145,6 +154,30 @@ def cmd_check(args) -> int:
     return 0
 
 
+def cmd_print_pack(args) -> int:
+    from generator.build import Settings
+    from generator.build.printpack import print_packs
+
+    if args.jobs is not None and args.jobs < 1:
+        raise UserError("--jobs must be 1 or more")
+    out = (args.out or args.project / "output").resolve()
+    settings = Settings(args.project, out, args.clinic.resolve() if args.clinic else None, args.print_shop)
+    result, summary = print_packs(settings, args.lang, args.paper, args.jobs)
+    for what, skipped in (("handout", summary.skipped_handouts), ("language", summary.skipped_languages)):
+        for name, problems in skipped.items():
+            for line in problems:
+                print(line, file=sys.stderr)
+            print(f"{what} {name}: left out of this build ({len(problems)} problem(s) above)", file=sys.stderr)
+    for line in summary.failed:
+        print(f"failed: {line}", file=sys.stderr)
+    for line in result.problems:
+        print(f"print-pack: {line}", file=sys.stderr)
+    for pack in result.packs:
+        print(f"{out / pack.file}: {pack.pages} pages, {len(pack.parts)} parts", file=sys.stderr)
+    print(f"print-pack: {len(result.packs)} pack(s) -> {out}", file=sys.stderr)
+    return 1 if result.problems or summary.failed or summary.skipped_languages or summary.skipped_handouts else 0
+
+
 def cmd_review_pack(args) -> int:
     from generator.review.pack import build_packs
 
@@ -224,4 +257,4 @@ def cmd_pseudo(args) -> int:
 
 COMMANDS = {"build": cmd_build, "check": cmd_check, "status": cmd_status, "fonts": cmd_fonts,
             "extract": cmd_extract, "update": cmd_update, "init": cmd_init, "compile": cmd_compile,
-            "pseudo": cmd_pseudo, "review-pack": cmd_review_pack, "approve": cmd_approve}
+            "pseudo": cmd_pseudo, "print-pack": cmd_print_pack, "review-pack": cmd_review_pack, "approve": cmd_approve}

@@ -315,3 +315,90 @@ def test_trifold_that_does_not_fit_fails_naming_handout_language_and_text():
     assert error.startswith("en net-overview trifold a4: ")
     assert "does not fit on 2 page(s)" in error and "first text that overflows: '" in error
     assert "line spacing at 86%" in error
+
+
+# ---------------------------------------------------------------- print pack
+
+@pytest.fixture(scope="module")
+def packs(tmp_path_factory):
+    from generator.build import Settings
+    from generator.build.printpack import print_packs
+
+    out = tmp_path_factory.mktemp("packs")
+    result, summary = print_packs(Settings(PROJECT, out), ["en"], "all", jobs=2, progress=None)
+    assert not result.problems and not summary.failed, (result.problems, summary.failed)
+    return out, result
+
+
+def test_print_pack_page_count_is_the_cover_plus_every_part(packs):
+    from pypdf import PdfReader
+
+    out, result = packs
+    assert sorted(p.paper for p in result.packs) == ["a4", "letter"]
+    manifest = {e["file"]: e for e in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]}
+    for pack in result.packs:
+        reader = PdfReader(out / pack.file)
+        entry = manifest[pack.file]
+        parts = [PdfReader(out / part["file"]) for part in entry["parts"]]
+        assert entry["product"] == "print-pack" and entry["pages"] == len(reader.pages)
+        assert len(reader.pages) == entry["cover_pages"] + sum(len(p.pages) for p in parts)
+        # Every product of the language on this paper family, each once.
+        products = {json.dumps([manifest[p["file"]]["product"], manifest[p["file"]]["handout"]]) for p in entry["parts"]}
+        assert len(products) == len(entry["parts"])
+        expected = {"leaflet", "large-print", "trifold", "card-sheet", "poster"}
+        assert {manifest[p["file"]]["product"] for p in entry["parts"]} == expected
+        family = {"a4": {"a4", "a3"}, "letter": {"letter", "tabloid"}}[pack.paper]
+        assert {manifest[p["file"]]["paper"] for p in entry["parts"]} == family
+        # Each part starts where the cover says, with its own first page.
+        for part, doc in zip(entry["parts"], parts, strict=True):
+            page = reader.pages[part["first_page"] - 1]
+            assert page.extract_text() == doc.pages[0].extract_text(), part["file"]
+            assert [float(v) for v in page.mediabox] == [float(v) for v in doc.pages[0].mediabox]
+
+
+def test_print_pack_cover_lists_pages_paper_and_duplex_settings(packs):
+    from pypdf import PdfReader
+
+    out, result = packs
+    manifest = {e["file"]: e for e in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]}
+    pack = next(p for p in result.packs if p.paper == "letter")
+    entry = manifest[pack.file]
+    reader = PdfReader(out / pack.file)
+    cover = " ".join(reader.pages[i].extract_text() for i in range(entry["cover_pages"]))
+    cover = " ".join(cover.split())
+    assert "Print pack: English" in cover and "not yet reviewed by a health professional" in cover.lower()
+    for part in entry["parts"]:
+        last = part["first_page"] + part["pages"] - 1
+        pages = str(part["first_page"]) if last == part["first_page"] else f"{part['first_page']}–{last}"
+        assert pages in cover, pages
+    for words in ("Double-sided, flip on long edge", "Landscape, double-sided, flip on short edge",
+                  "Actual size (100%), double-sided, flip on long edge", "Single-sided", "US Letter", "Tabloid"):
+        assert words in cover, words
+    # Print order: the same settings together, the single-sided posters on larger paper last.
+    order = [manifest[p["file"]]["product"] for p in entry["parts"]]
+    assert order == sorted(order, key=["leaflet", "large-print", "trifold", "card-sheet", "poster"].index)
+
+
+def test_print_pack_is_reproducible(sandbox, tmp_path):
+    """Same inputs, same bytes (a copy of the project, so edits in the checkout cannot interfere)."""
+    from generator.build import Settings
+    from generator.build.printpack import print_packs
+
+    made = []
+    for name in ("one", "two"):
+        result, _ = print_packs(Settings(sandbox, tmp_path / name), ["en"], "a4", jobs=2, progress=None)
+        made.append((tmp_path / name / result.packs[0].file).read_bytes())
+    assert made[0] == made[1]
+
+
+def test_print_pack_command_line(tmp_path):
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-m", "generator", "print-pack", "--lang", "pt_BR", "--out", str(tmp_path)],
+                         capture_output=True, text=True, cwd=PROJECT)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert "[pt_BR] no catalogue" in run.stderr and "print-pack: pt_BR: no print pack" in run.stderr
+    run = subprocess.run([sys.executable, "-m", "generator", "print-pack", "--paper", "a3"],
+                         capture_output=True, text=True, cwd=PROJECT)
+    assert run.returncode == 2 and "invalid choice: 'a3'" in run.stderr
