@@ -402,3 +402,42 @@ def test_print_pack_command_line(tmp_path):
     run = subprocess.run([sys.executable, "-m", "generator", "print-pack", "--paper", "a3"],
                          capture_output=True, text=True, cwd=PROJECT)
     assert run.returncode == 2 and "invalid choice: 'a3'" in run.stderr
+
+
+def test_print_pack_is_one_tagged_document_with_a_part_per_file(packs):
+    import pikepdf
+    from pdfua import validate
+
+    out, result = packs
+    manifest = {e["file"]: e for e in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]}
+    pack = next(p for p in result.packs if p.paper == "a4")
+    entry = manifest[pack.file]
+    report = validate(str(out / pack.file))
+    assert not report.findings, [(f.rule_id, f.message) for f in report.findings]
+    with pikepdf.open(out / pack.file) as pdf:
+        assert pdf.Root.MarkInfo.Marked and str(pdf.Root.Lang) == "en"
+        document, = pdf.Root.StructTreeRoot.K
+        assert document.S == "/Document"
+        assert [str(k.S) for k in document.K] == ["/Part"] * (1 + len(entry["parts"]))
+        # Every page's marked content resolves to elements, and every element's page is in the file.
+        pages = {p.obj.objgen: i for i, p in enumerate(pdf.pages)}
+        nums = list(pdf.Root.StructTreeRoot.ParentTree.Nums)
+        keys = {int(nums[i]) for i in range(0, len(nums), 2)}
+        assert {int(p.obj.StructParents) for p in pdf.pages} == keys
+        stack, ids = list(document.K), []
+        while stack:
+            el = stack.pop()
+            if isinstance(el, pikepdf.Array):
+                stack += list(el)
+            elif isinstance(el, pikepdf.Dictionary) and "/S" in el:
+                if "/Pg" in el:
+                    assert el.Pg.objgen in pages
+                if "/ID" in el:
+                    ids.append(str(el.ID))
+                if "/K" in el:
+                    stack.append(el.K)
+        assert len(ids) == len(set(ids)), "Note IDs must stay unique in the pack"
+        # A bookmark per part, at its first page.
+        with pdf.open_outline() as outline:
+            targets = [pages[item.destination[0].objgen] + 1 for item in outline.root]
+        assert targets == [1] + [p["first_page"] for p in entry["parts"]]

@@ -8,8 +8,8 @@ possible: duplex portrait sheets first, then tri-folds (short-edge duplex), card
 the single-sided posters on the larger paper last.
 
 The pack's page count is the cover's plus every part's, nothing added or dropped. It is a file to
-print from: the parts are joined with pypdf, which keeps each page exactly but not the parts'
-structure trees, so the accessible (tagged) files remain the separate PDFs in output/<lang>/.
+print from and to read: render/pdf/join.py joins the parts with pikepdf, page for page, and their
+structure trees into one (each part a Part element in its own language), so the pack is tagged too.
 The single ID-1 card is not in the pack: its front and back are on the card sheet, exactly.
 """
 
@@ -93,9 +93,9 @@ def print_packs(settings, langs=None, paper: str = "auto", jobs=None, progress=s
 
 
 def _write_pack(settings, ws, manifest, lang: str, pack_paper: str, jobs) -> Pack:
-    from pypdf import PdfReader, PdfWriter
-
     from generator.build.output import sha256, write_atomic
+    from generator.markup import plain
+    from generator.render.pdf.join import join
 
     loc = ws.localizer(lang)
     parts = []
@@ -106,20 +106,13 @@ def _write_pack(settings, ws, manifest, lang: str, pack_paper: str, jobs) -> Pac
                       "title": loc.msg(ws.library.handouts[job.handout].title)})
     cover, cover_pages = _cover(settings, ws, lang, pack_paper, parts)
 
-    writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(cover)))
-    for part in parts:
-        writer.append(PdfReader(settings.out / part["file"]), import_outline=False)
-    pages = len(writer.pages)
+    product_names = _product_names(loc)
+    title = f"{plain(str(loc.gettext('Print pack')))}: {_language_name(lang)}"
+    outline = [title] + [f"{plain(str(p['title']))} · {product_names[p['product']]}" for p in parts]
+    data, pages = join([cover] + [settings.out / p["file"] for p in parts], outline, title, lang.replace("_", "-"))
     expected = cover_pages + sum(p["pages"] for p in parts)
     if pages != expected:  # a guard, not a user's mistake
         raise RuntimeError(f"print pack {lang} {pack_paper}: {pages} pages, expected {expected}")
-    writer.add_metadata({"/Title": f"{loc.gettext('Print pack')}: {_language_name(lang)}",
-                         "/Creator": "NET patient handouts", "/Producer": "NET patient handouts"})
-    writer._root_object[_name("/Lang")] = _text(lang.replace("_", "-"))
-    buf = io.BytesIO()
-    writer.write(buf)
-    data = buf.getvalue()  # pypdf writes no random /ID: the same parts give the same bytes
     name = f"{lang}/print-pack-{pack_paper}.pdf"
     first = cover_pages + 1
     listed = []
@@ -180,13 +173,10 @@ def _language_name(lang: str) -> str:
     return name[:1].upper() + name[1:] if locale.language not in ("ar", "hi", "zh") else name
 
 
-def _name(value: str):
-    from pypdf.generic import NameObject
+def _product_names(loc) -> dict[str, str]:
+    """Product names for the pack's bookmarks, the same words as on its cover."""
+    from generator.markup import plain
 
-    return NameObject(value)
-
-
-def _text(value: str):
-    from pypdf.generic import TextStringObject
-
-    return TextStringObject(value)
+    names = {"leaflet": "Leaflet", "large-print": "Large-print leaflet", "trifold": "Tri-fold brochure",
+             "card-sheet": "Wallet card sheet", "poster": "Poster", "card": "Wallet card"}
+    return {k: plain(str(loc.pgettext("product", v))) for k, v in names.items()}
