@@ -178,5 +178,5 @@ def _product_names(loc) -> dict[str, str]:
     from generator.markup import plain
 
     names = {"leaflet": "Leaflet", "large-print": "Large-print leaflet", "trifold": "Tri-fold brochure",
-             "card-sheet": "Wallet card sheet", "poster": "Poster", "card": "Wallet card"}
+             "card-sheet": "Wallet card sheet", "poster": "Poster"}
     return {k: plain(str(loc.pgettext("product", v))) for k, v in names.items()}
