@@ -13,6 +13,6 @@ edit to a .po file can never make a page say "reviewed", and any change to the E
 translation turns exactly the handouts that print that message back to "not reviewed".
 """
 
-from generator.review.state import HandoutReview, handout_review, manifest_status, template_context
+from generator.review.state import HandoutReview, handout_review, manifest_status, summary_context, template_context
 
-__all__ = ["HandoutReview", "handout_review", "manifest_status", "template_context"]
+__all__ = ["HandoutReview", "handout_review", "manifest_status", "summary_context", "template_context"]

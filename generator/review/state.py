@@ -182,6 +182,25 @@ def template_context(handout, loc) -> dict:
             "translation": sign(state.translation) if loc.lang != SOURCE_LANGUAGE else None}
 
 
+def summary_context(project: Path, loc, handouts) -> dict:
+    """The `review` value for a page about several handouts (a print pack's cover): reviewed only when
+    every one of them is; the names of everyone who signed off and the latest date."""
+    states = [handout_review(project, loc.lang, h) for h in handouts]
+
+    def sign(signatures: list[Signature | None]) -> dict:
+        if not signatures or any(s is None for s in signatures):
+            return {"reviewed": False, "by": "", "name": "", "date": "", "iso_date": ""}
+        names = list(dict.fromkeys(s.by.split(",")[0].strip() for s in signatures))
+        latest = max(s.date for s in signatures)
+        return {"reviewed": True, "by": "; ".join(dict.fromkeys(s.by for s in signatures)), "name": "; ".join(names),
+                "date": format_date(latest, "medium", locale=loc.locale).replace(" ", "\u00a0"),
+                "iso_date": latest.isoformat()}
+
+    source = sign([s.source for s in states])
+    return {"reviewed": bool(states) and all(s.reviewed for s in states), "source": source,
+            "translation": sign([s.translation for s in states]) if loc.lang != SOURCE_LANGUAGE else None}
+
+
 def manifest_status(project: Path, lang: str, handout) -> dict:
     """The per-file review status output/manifest.json carries (the same as `generator status`)."""
     s = handout_review(project, lang, handout)
