@@ -45,6 +45,7 @@ def _parser() -> argparse.ArgumentParser:
                        ("compile", "write .mo files"), ("pseudo", "make a pseudo-localised catalogue")):
         s = sub.add_parser(name, help=text)
         s.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    sub.choices["status"].add_argument("--lang", action="append", help="only these languages (repeatable)")
     i = sub.add_parser("init", help="start a new language from messages.pot")
     i.add_argument("lang")
     i.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
@@ -203,7 +204,7 @@ def cmd_approve(args) -> int:
 def cmd_status(args) -> int:
     from generator.build.status import status_table
 
-    print(status_table(args.project))
+    print(status_table(args.project, args.lang))
     return 0
 
 
