@@ -89,18 +89,19 @@ def _authors(names) -> str:
     return ", ".join(names[:6]) + (", et al" if len(names) > 6 else "")
 
 
-def _cited(f: dict) -> str:
+def _cited(f: dict, cited: bool = True) -> str:
     """Vancouver's "[cited 2026 Nov 25]" and "Available from: <url>" for online sources."""
     s = ""
-    if f.get("accessed"):
+    if cited and f.get("accessed"):
         s += f" [cited {f['accessed'].strftime('%Y %b %d').replace(' 0', ' ')}]."
     if f.get("url"):
         s += f" Available from: {f['url']}"
     return s
 
 
-def vancouver(f: dict) -> str:
-    """One reference in Vancouver (NLM) style."""
+def vancouver(f: dict, cited: bool = True) -> str:
+    """One reference in Vancouver (NLM) style. `cited=False` leaves out "[cited date]", for a list
+    that states once the date all its pages were read."""
     kind = f["type"]
     if kind == "article":
         s = f"{_authors(f['authors'])}. " if f.get("authors") else ""
@@ -117,18 +118,18 @@ def vancouver(f: dict) -> str:
         if f.get("doi"):
             s += f" doi:{f['doi']}"
         elif f.get("url"):
-            s += _cited(f)
+            s += _cited(f, cited)
         return s
     if kind == "chapter":
         s = f"{_authors(f['authors'])}. {f['title']}."
         if f.get("updated"):
             s += f" [Updated {f['updated']}]."
         s += f" In: {f['book']}. {f['place']}: {f['publisher']}; {f['year']}."
-        return s + _cited(f)
+        return s + _cited(f, cited)
     s = f"{f['author']}. {f['title']} [Internet]."
     place = f"{f['place']}: " if f.get("place") else ""
     s += f" {place}{f['publisher']}"
     s += f"; {f['year']}." if f.get("year") else "."
     if f.get("updated"):
         s += f" [updated {f['updated']}]."
-    return s + _cited(f)
+    return s + _cited(f, cited)

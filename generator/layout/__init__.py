@@ -108,6 +108,16 @@ def _block(block: Block, loc: Localizer, numbers: dict[str, int]) -> dict:
             "cites": _cites(block.cite, numbers)}
 
 
+def _references(numbers: dict[str, int], library: Library, loc: Localizer) -> dict:
+    """The numbered reference list. When every online source was read on the same day, the date
+    is said once ("read on ...") instead of "[cited ...]" in each entry: shorter, same facts."""
+    refs = [library.references[ref].fields for ref in numbers]
+    dates = {f["accessed"] for f in refs if f.get("accessed") and (f.get("url") and not f.get("doi"))}
+    once = len(dates) == 1
+    return {"references": [(n, vancouver(f, cited=not once)) for n, f in zip(numbers.values(), refs, strict=True)],
+            "references_read": loc.date(dates.pop()) if once else None}
+
+
 def localized(handout: Handout, loc: Localizer, library: Library) -> dict:
     """The handout as a template sees it: translated Markup, citation numbers, references."""
     numbers = cite_numbers(handout)
@@ -120,7 +130,7 @@ def localized(handout: Handout, loc: Localizer, library: Library) -> dict:
         "sections": [{"heading": loc.msg(s.heading), "role": s.role,
                       "blocks": [_block(b, loc, numbers) for b in s.blocks]} for s in handout.sections],
         "glossary": [{"term": loc.msg(t.term), "meaning": loc.msg(t.meaning)} for t in handout.glossary],
-        "references": [(n, vancouver(library.references[ref].fields)) for ref, n in numbers.items()],
+        **_references(numbers, library, loc),
         "poster": None, "card": None,
     }
     if handout.poster:
