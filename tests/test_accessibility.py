@@ -241,12 +241,20 @@ def test_an_unknown_role_is_one_clear_error():
 
 
 @pytest.mark.parametrize("values", [AR, HI, ZH], ids=["ar", "hi", "zh_CN"])
-def test_latin_runs_in_another_script_are_english(values):
-    pdf = pikepdf.open(io.BytesIO(make(values)))
-    langs = [str(operands[1].Lang) for page in pdf.pages for operands, op in pikepdf.parse_content_stream(page)
-             if str(op) == "BDC" and isinstance(operands[1], pikepdf.Dictionary) and "/Lang" in operands[1]]
-    assert langs and set(langs) == {"en"}
+def test_latin_runs_in_another_script_are_english(values, tmp_path):
+    """"NET" inside Arabic, Hindi or Chinese text is a Span with /Lang (en), inside its paragraph."""
+    data = make(values)
+    pdf = pikepdf.open(io.BytesIO(data))
+    spans = [(el, parent) for role, parent in elements(pdf.Root.StructTreeRoot)
+             for el in kids(parent) if isinstance(el, pikepdf.Dictionary) and str(el.get("/S")) == "/Span"]
+    english = [el for el, parent in spans if str(el.get("/Lang")) == "en"]
+    assert english and all(str(parent.S) != "/Document" for _, parent in spans)
     assert str(pdf.Root.Lang) == values["lang"]
+    path = tmp_path / "t.pdf"
+    path.write_bytes(data)
+    struct = subprocess.run([poppler("pdfinfo"), "-struct-text", str(path)], capture_output=True, text=True,
+                            check=True).stdout
+    assert '"NET"' in struct  # the Span's own text
 
 
 def test_references_in_a_right_to_left_document_are_english():

@@ -322,7 +322,7 @@ class TaggedParagraph(Paragraph):
         if tag.heading_text:
             tagger.bookmark(canvas, tag.heading_text, x, y + self.height)
             tag.heading_text = ""
-        with tagger.marked(canvas, node):
+        with tagger.owning(node):  # its text is marked run by run (tagging.TaggedText)
             return super().drawOn(canvas, x, y, _sW)
 
 
@@ -342,10 +342,15 @@ class RTLParagraph(TaggedParagraph):
         mirrored = lambda drawn, meant: textlayer.stand_in(drawn, meant, font)  # noqa: E731
         bl.lines = [(extra, [textlayer.lam_alef_companions(w, font) for w in visual_line(words, mirrored)])
                     for extra, words in logical]
+        tagger = getattr(self.canv, "_net_tagger", None)
+        if tagger is not None:
+            tagger.rtl_runs = True  # a line's runs are drawn left to right; the structure lists them from the right
         try:
             super().draw()
         finally:
             bl.lines = logical
+            if tagger is not None:
+                tagger.rtl_runs = False
 
 
 def _chained(flowables: list) -> list:
@@ -768,6 +773,19 @@ class Renderer:
             def beginText(self, x=0, y=0, direction=None):
                 return TaggedText(self, x, y, direction=direction)
 
+            # What a paragraph paints besides its text (a background, an underline) is furniture.
+            def rect(self, *args, **kwargs):
+                with _furniture(self):
+                    return super().rect(*args, **kwargs)
+
+            def roundRect(self, *args, **kwargs):
+                with _furniture(self):
+                    return super().roundRect(*args, **kwargs)
+
+            def line(self, *args, **kwargs):
+                with _furniture(self):
+                    return super().line(*args, **kwargs)
+
             def _setAnnotations(self, page):
                 super()._setAnnotations(page)
                 page.__NoDefault__ = [*page.__NoDefault__, "StructParents"]
@@ -813,6 +831,13 @@ class Renderer:
             raise Overflow(f"does not fit on {self.max_pages} page(s) (needs {pages}); first text that "
                               f"overflows: {overflow[:70]!r}")
         return Result(buf.getvalue(), pages)
+
+
+def _furniture(canvas):
+    """An Artifact for painting done while a paragraph's text is being drawn (its runs are marked one by
+    one, so anything else it paints would be outside any marked sequence)."""
+    tagger = canvas._net_tagger
+    return tagger.artifact(canvas) if tagger.owner is not None and tagger.bare else nullcontext()
 
 
 def _finish(canvas, tagger: Tagger, pages: int, root: ET.Element):

@@ -2,7 +2,7 @@
 
 ReportLab has no tagging of its own. While a document is drawn, the renderer asks
 the Tagger for structure elements (Document, H1, P, L/LI/Lbl/LBody, Figure, ...) and
-wraps what it draws for each in a marked-content sequence with an MCID
+marks what it draws for each with marked-content sequences with MCIDs
 (`/P <</MCID 3>> BDC ... EMC`); page furniture is wrapped as `/Artifact`. When the
 document is saved, the Tagger writes the structure tree (StructTreeRoot, one
 StructElem per element, the ParentTree from (page, MCID) back to elements, a
@@ -14,13 +14,20 @@ a page first (the title band), then the flowing text frame by frame (templates p
 the first frame on the right in right-to-left documents). Elements created for a
 block that is split across columns or pages are shared by its parts.
 
-Text inside a marked sequence also carries:
-- /Lang for runs in another language: in a document not written in Latin letters
-  (Arabic, Hindi, Chinese, Russian), a run of Latin letters such as "NET" or
-  "Ga-68 DOTATATE" is English (`/Span <</Lang (en)>> BDC ... EMC`);
-- /ActualText for a shaped cluster drawn with more glyphs than it has characters
-  (Noto Sans Devanagari draws ई as इ and a mark): see textlayer.py, which gives
-  every other glyph the right text through the fonts' ToUnicode maps.
+A paragraph's text is marked run by run, inside its text object (TaggedText): the
+paragraph's own runs are MCIDs of its element, and a run that needs more is a Span
+element of its own, a sibling sequence, never a nested one:
+- a run in another language: in a document not written in Latin letters (Arabic,
+  Hindi, Chinese, Russian), a run of Latin letters such as "NET" or "Ga-68 DOTATATE"
+  is a Span with /Lang (en);
+- a shaped letter with stacked marks (मुँ), or drawn with more glyphs than it has
+  characters (Noto Sans Devanagari draws ई as इ and a mark), is a Span with
+  /ActualText: see textlayer.cluster_spans; every glyph also has the right text in the
+  fonts' ToUnicode maps (textlayer.py).
+Nesting a property-only span (`/Span <</Lang (en)>> BDC`) inside an MCID sequence is
+valid PDF, but poppler (22.12) ends the MCID at the inner EMC: its structure text
+lost the rest of the paragraph. Paragraph backgrounds are artifacts. Figures and list
+labels are marked as a whole (`Tagger.marked`).
 """
 
 from __future__ import annotations
@@ -96,6 +103,9 @@ class Tagger:
         self.parents = [self.root]
         self.page_mcids: dict[int, list[Node]] = {}
         self.artifact_depth = 0
+        self.marked_depth = 0  # inside a sequence marked as a whole (a Figure, a list label)
+        self.owner: Node | None = None  # the element whose text is being drawn, run by run
+        self.rtl_runs = False  # the text being drawn is a right-to-left line, its runs in visual order
         self.outline: list[tuple[int, str, str, float, float]] = []  # page, key, title, left, top
 
     # -- structure ---------------------------------------------------------
@@ -128,22 +138,59 @@ class Tagger:
         return self.artifact_depth > 0
 
     # -- marked content ------------------------------------------------------
-    @contextmanager
-    def marked(self, canvas, node: Node):
-        """Draw content belonging to node (an MCID on this page), unless inside an artifact."""
-        if self.artifact_depth:
-            yield
-            return
+    def mcid(self, canvas, node: Node) -> int:
+        """A new MCID on the current page for content of node."""
         page = canvas._pageNumber - 1
         mcids = self.page_mcids.setdefault(page, [])
-        mcid = len(mcids)
         mcids.append(node)
-        node.kids.append((page, mcid))
-        canvas._code.append(f"/{node.role} <</MCID {mcid}>> BDC")
+        node.kids.append((page, len(mcids) - 1))
+        return len(mcids) - 1
+
+    @property
+    def bare(self) -> bool:
+        """Drawing now would be outside any marked sequence (text runs are marked as they are drawn)."""
+        return not self.artifact_depth and not self.marked_depth
+
+    @contextmanager
+    def marked(self, canvas, node: Node):
+        """Draw content belonging to node as one marked sequence (an MCID), unless inside an artifact."""
+        if not self.bare:
+            yield
+            return
+        canvas._code.append(f"/{node.role} <</MCID {self.mcid(canvas, node)}>> BDC")
+        self.marked_depth += 1
         try:
             yield
         finally:
+            self.marked_depth -= 1
             canvas._code.append("EMC")
+
+    @contextmanager
+    def owning(self, node: Node):
+        """Text drawn now belongs to node: each run is marked inside its text object (TaggedText)."""
+        outer, self.owner = self.owner, node
+        try:
+            yield
+        finally:
+            self.owner = outer
+
+    def mark_runs(self, canvas, pieces: list[tuple[str, dict | None]], draw) -> str:
+        """Operators for text runs of the owner, each a marked sequence: the owner's own MCID, or a Span
+        child (with /Lang or /ActualText) for a run that needs one. Right-to-left runs, drawn left to
+        right, are listed in the structure from the right (reading order)."""
+        owner = self.owner
+        start = len(owner.kids)
+        out = []
+        for piece, attrs in pieces:
+            if attrs:
+                span = self.node("Span", owner, **attrs)
+                props = "".join(f" /ActualText {pdf_text_hex(v)}" for k, v in attrs.items() if k == "ActualText")
+                out.append(f"/Span <</MCID {self.mcid(canvas, span)}{props}>> BDC {draw(piece)} EMC")
+            else:
+                out.append(f"/{owner.role} <</MCID {self.mcid(canvas, owner)}>> BDC {draw(piece)} EMC")
+        if self.rtl_runs and len(pieces) > 1:
+            owner.kids[start:] = owner.kids[start:][::-1]
+        return " ".join(out)
 
     @contextmanager
     def artifact(self, canvas, kind: str | None = None):
@@ -168,7 +215,7 @@ class Tagger:
     def spans(self, text: str) -> list[tuple[str, str | None]]:
         """text split into (piece, language or None): Latin runs in a non-Latin document are English."""
         plain = str(text)
-        if not self.foreign_latin or self.artifact_depth or not _HAS_LATIN.search(plain):
+        if not self.foreign_latin or not _HAS_LATIN.search(plain):
             return [(text, None)]
         out, last = [], 0
         for m in LATIN_RUN.finditer(plain):
@@ -224,29 +271,32 @@ class Tagger:
 
 
 class TaggedText(PDFTextObject):
-    """A text object whose runs carry /Lang (foreign runs) and /ActualText (clusters, see textlayer)."""
+    """A text object that marks each run of its owner's text (see the module's docstring)."""
 
     def _formatText(self, text):
         tagger = getattr(self._canvas, "_net_tagger", None)
-        if tagger is None:
-            return super()._formatText(text)
-        pieces = tagger.spans(text)
-        if len(pieces) == 1:
-            return self._clusters(text)
-        return " ".join(f"/Span <</Lang ({lang})>> BDC {self._clusters(piece)} EMC" if lang else self._clusters(piece)
-                        for piece, lang in pieces)
+        if tagger is None or tagger.owner is None or not tagger.bare or not str(text):
+            return super()._formatText(text)  # untagged, or inside an artifact or a sequence marked whole
+        pieces = []
+        for piece, lang in tagger.spans(text):
+            if lang:
+                pieces.append((piece, {"Lang": lang}))
+            else:
+                pieces += _clusters(piece)
+        return tagger.mark_runs(self._canvas, pieces, super()._formatText)
 
-    def _clusters(self, text):
-        spans = cluster_spans(text) if hasattr(text, "__shapeData__") else None
-        if not spans:
-            return super()._formatText(text)
-        out, last = [], 0
-        for start, end, actual in spans:
-            if start > last:
-                out.append(super()._formatText(text[last:start]))
-            out.append(f"/Span <</ActualText {pdf_text_hex(actual)}>> BDC "
-                       f"{super()._formatText(text[start:end])} EMC")
-            last = end
-        if last < len(text):
-            out.append(super()._formatText(text[last:]))
-        return " ".join(out)
+
+def _clusters(text) -> list[tuple[str, dict | None]]:
+    """text split at shaped clusters that need /ActualText (textlayer.cluster_spans)."""
+    spans = cluster_spans(text)
+    if not spans:
+        return [(text, None)]
+    out, last = [], 0
+    for start, end, actual in spans:
+        if start > last:
+            out.append((text[last:start], None))
+        out.append((text[start:end], {"ActualText": actual}))
+        last = end
+    if last < len(text):
+        out.append((text[last:], None))
+    return out

@@ -128,22 +128,27 @@ def stand_in(drawn: str, meant: str, font_name: str) -> str:
     return _doc.virtual(font, gid, meant, font.face.charWidths.get(ord(drawn), 0))
 
 
-def cluster_spans(text: str) -> list[tuple[int, int, str]] | None:
-    """(start, end, text) of each shaped cluster in `text` that has more glyphs than characters:
-    its first glyph stands for the cluster's characters and the others for an invisible word
-    joiner, so the drawn text carries /ActualText with the characters alone (tagging.py)."""
+def cluster_spans(text) -> list[tuple[int, int, str]] | None:
+    """(start, end, text) of the stretches of a shaped run that get /ActualText (tagging.py): a base
+    glyph with the zero-advance glyphs after it, when those are two marks or more (मुँ: poppler reads
+    marks drawn at almost the same place as duplicates and breaks the word there) or include a glyph
+    left over from a cluster with more glyphs than characters (ई is drawn as इ and a mark; the mark
+    stands for an invisible word joiner in ToUnicode)."""
+    data = getattr(text, "__shapeData__", None)
+    if not data:
+        return None
     codes = [ord(ch) for ch in text]
-    spans, i = [], 0
+    spans, i = [], 1
     while i < len(codes):
-        if _doc.text.get(codes[i]) == WORD_JOINER and i > 0:
-            start = i - 1
-            while i < len(codes) and _doc.text.get(codes[i]) == WORD_JOINER:
-                i += 1
-            if spans and spans[-1][1] > start:
-                continue
-            spans.append((start, i, text_of(codes[start])))
-        else:
+        if data[i].x_advance != 0:
             i += 1
+            continue
+        j = i
+        while j < len(codes) and data[j].x_advance == 0:
+            j += 1
+        if j - i >= 2 or any(_doc.text.get(c) == WORD_JOINER for c in codes[i:j]):
+            spans.append((i - 1, j, "".join(text_of(c) for c in codes[i - 1:j]).replace(WORD_JOINER, "")))
+        i = j + 1
     return spans or None
 
 
