@@ -37,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--jobs", type=int, default=None, help="worker processes (default: number of cores)")
     b.add_argument("--clinic", type=Path, default=None, help="clinic file (default: clinic.toml)")
     b.add_argument("--print-shop", action="store_true", help="3 mm bleed, crop marks, TrimBox, CMYK colours")
+    b.add_argument("--force", action="store_true",
+                   help="build into a folder that is not empty and not an earlier output of this program "
+                        "(its other files are left alone)")
     b.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     for name, text in (("check", "content and translation checks"), ("status", "translation progress per language"),
@@ -107,12 +110,16 @@ def _terminate(signum, frame):
 
 
 def cmd_build(args) -> int:
-    from generator.build import Settings, build
+    from generator.build import Settings, build, usable_cores
 
     if args.jobs is not None and args.jobs < 1:
         raise UserError("--jobs must be 1 or more")
+    if args.jobs is not None and args.jobs > usable_cores():
+        print(f"--jobs {args.jobs} is more than the {usable_cores()} core(s) this computer gives the build; "
+              f"using {usable_cores()}", file=sys.stderr)
     out = (args.out or args.project / "output").resolve()
-    settings = Settings(args.project, out, args.clinic.resolve() if args.clinic else None, args.print_shop)
+    settings = Settings(args.project, out, args.clinic.resolve() if args.clinic else None, args.print_shop,
+                        force=args.force)
     summary = build(settings, args.lang, args.handout, args.product, args.paper, args.jobs)
     for what, skipped in (("handout", summary.skipped_handouts), ("language", summary.skipped_languages)):
         for name, problems in skipped.items():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ class Settings:
     out: Path
     clinic_path: Path | None = None
     print_shop: bool = False
+    force: bool = False  # build into a non-empty folder that is not an output of ours
 
 
 @dataclass
@@ -165,14 +167,28 @@ def plan(ws: Workspace, langs, handouts, products, paper) -> list[Job]:
     return jobs
 
 
+def usable_cores() -> int:
+    """Cores this process may run on (a container or taskset may allow fewer than the machine has)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
 def build(settings: Settings, langs=None, handouts=None, products=None, paper="auto", jobs=None,
           progress=sys.stderr) -> Summary:
     global _WORKSPACE
     from generator.content import PRODUCTS
+    from generator.errors import where
     from generator.build.digests import Digests
-    from generator.build.output import Manifest, remove_partials, sha256, write_atomic
+    from generator.build.output import MANIFEST, OutputFolder, describe_oserror
+    from generator.i18n.checks import language_problem
 
     started = time.monotonic()
+    for lang in langs or []:
+        bad = language_problem(lang)
+        if bad:
+            raise UserError(f"--lang {bad}")
     ws = _WORKSPACE = Workspace(settings)
     all_langs = ["en", *ws.locales.shipped()]
     langs = langs or all_langs
@@ -189,15 +205,39 @@ def build(settings: Settings, langs=None, handouts=None, products=None, paper="a
         if hid in ws.content_problems:
             summary.skipped_handouts[hid] = ws.content_problems[hid]
     handouts = [hid for hid in handouts if hid not in summary.skipped_handouts]
+    for lang in langs:  # a bad code in LINGUAS: one line, and the other languages still build
+        bad = language_problem(lang)
+        if bad:
+            summary.skipped_languages[lang] = [f"{where(ws.locales.root / 'LINGUAS')}: {bad}, or remove it"]
+    langs = [lang for lang in langs if lang not in summary.skipped_languages]
     digests = Digests(settings.project, settings.clinic_path, ws.clinic.logo, ws.options)
     for lang, problems in cached_checks(settings.project, langs, digests).items():
         if problems:
             summary.skipped_languages[lang] = problems
     langs = [lang for lang in langs if lang not in summary.skipped_languages]
 
-    settings.out.mkdir(parents=True, exist_ok=True)
-    remove_partials(settings.out)
-    manifest = Manifest(settings.out)
+    own_pdf = re.compile(rf"(?:{'|'.join(map(re.escape, sorted(known)))})-(?:{'|'.join(map(re.escape, PRODUCTS))})"
+                         rf"-[a-z0-9-]+\.pdf\Z")
+    out = settings.out
+    with OutputFolder(out, settings.force):
+        try:
+            _build_into(settings, ws, digests, summary, langs, handouts, products, paper, jobs, progress,
+                        lambda folder, name: name == MANIFEST if folder == out else bool(own_pdf.match(name)),
+                        {"en", *all_langs, *langs})
+        except OSError as exc:
+            raise describe_oserror(exc, Path(exc.filename) if exc.filename else out, "write the output") from None
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _build_into(settings, ws, digests, summary, langs, handouts, products, paper, jobs, progress, is_ours,
+                lang_dirs):
+    """The part of a build that runs with the output folder locked."""
+    from generator.build.output import Manifest, describe_oserror, remove_partials, sha256, write_atomic
+
+    out = settings.out
+    remove_partials(out, [out, *(out / lang for lang in sorted(lang_dirs))], is_ours)
+    manifest = Manifest(out)
     todo = []
     for job in plan(ws, langs, handouts, products, paper):
         digest = digests.job(ws.library.handouts[job.handout].file, job.lang, job.product, job.paper)
@@ -210,15 +250,14 @@ def build(settings: Settings, langs=None, handouts=None, products=None, paper="a
 
     review = {(job.lang, job.handout): manifest_status(settings.project, job.lang, ws.library.handouts[job.handout])
               for job, _ in todo}
-    n_jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
+    n_jobs = max(1, min(jobs or usable_cores(), usable_cores(), len(todo) or 1))
     inputs = dict(todo)
     todo = [job for job, _ in todo]
 
     done = 0
-    # Forked workers inherit the loaded workspace; the pool is always stopped and joined, even on Ctrl-C.
-    pool = multiprocessing.get_context("fork").Pool(n_jobs, initializer=_worker_signals) if n_jobs > 1 else None
+    pool = _Pool(n_jobs) if n_jobs > 1 else None
     try:
-        results = pool.imap_unordered(_run, todo, chunksize=1) if pool else map(_run, todo)
+        results = pool.run(todo) if pool else map(_run, todo)
         for job, pdf, pages, error in results:
             done += 1
             if error:
@@ -228,22 +267,126 @@ def build(settings: Settings, langs=None, handouts=None, products=None, paper="a
                 manifest.add({"file": job.file, "handout": job.handout, "language": job.lang,
                               "product": job.product, "paper": job.paper, "pages": pages, "bytes": len(pdf),
                               "sha256": sha256(pdf), "review_status": review[job.lang, job.handout], "inputs": inputs[job]})
-                write_atomic(settings.out / job.file, pdf)
+                try:
+                    write_atomic(out / job.file, pdf)
+                except OSError as exc:
+                    raise describe_oserror(exc, out / job.file, "write the PDF") from None
                 manifest.save()
                 summary.built += 1
             _progress(progress, done, len(todo), job)
     except BaseException:
         manifest.verify()  # interrupted: keep only entries whose file is on disk with that hash
-        manifest.save()
+        try:
+            manifest.save()
+        except OSError:
+            pass  # the disk that just failed may fail again; the entries on disk stay checked by SHA-256
         raise
     finally:
         if pool:
-            pool.terminate()
-            pool.join()
+            pool.close()
     if todo or not manifest.path.exists():
         manifest.save()
-    summary.seconds = time.monotonic() - started
-    return summary
+
+
+class _Pool:
+    """Forked workers, one job at a time each, over pipes.
+
+    Unlike multiprocessing.Pool, a worker that dies (the out-of-memory killer's SIGKILL) does
+    not leave its job waiting forever: the parent sees the pipe close, fails that job with
+    one line, starts a replacement worker and goes on; the build always ends.
+    """
+
+    def __init__(self, n: int):
+        self.ctx = multiprocessing.get_context("fork")
+        self.n = n
+        self.busy: dict = {}  # connection -> (process, job)
+        self.idle: list = []
+
+    def _spawn(self):
+        parent, child = self.ctx.Pipe()
+        proc = self.ctx.Process(target=_worker_main, args=(child,), daemon=True)
+        proc.start()
+        child.close()
+        return parent, proc
+
+    def _give(self, conn, proc, pending):
+        if pending:
+            job = pending.popleft()
+            conn.send(job)
+            self.busy[conn] = (proc, job)
+        else:
+            self.idle.append((conn, proc))
+
+    def run(self, jobs):
+        from collections import deque
+        from multiprocessing.connection import wait
+
+        pending = deque(jobs)
+        for _ in range(min(self.n, len(pending))):
+            conn, proc = self._spawn()
+            self._give(conn, proc, pending)
+        while self.busy:
+            for conn in wait(list(self.busy)):
+                proc, job = self.busy.pop(conn)
+                try:
+                    result = conn.recv()
+                except (EOFError, OSError):
+                    conn.close()
+                    proc.join(5)
+                    result = (job, None, 0, f"{job.label()}: {_death(proc.exitcode)}")
+                    if pending:  # a fresh worker (forked from this process, with the loaded workspace)
+                        conn, proc = self._spawn()
+                        self._give(conn, proc, pending)
+                else:
+                    self._give(conn, proc, pending)  # next job first, so the worker is busy while we write
+                yield result
+
+    def close(self):
+        """Stop every worker: idle ones are told to stop, busy ones (interrupted) are terminated."""
+        for conn, _ in self.idle:
+            try:
+                conn.send(None)
+            except OSError:
+                pass
+        for proc, _ in self.busy.values():
+            proc.terminate()
+        for proc in [p for p, _ in self.busy.values()] + [p for _, p in self.idle]:
+            proc.join(5)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+        for conn in [*self.busy, *(c for c, _ in self.idle)]:
+            conn.close()
+        self.busy.clear()
+        self.idle.clear()
+
+
+def _death(exitcode) -> str:
+    import signal
+
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        why = "; the computer may have run out of memory" if -exitcode == signal.SIGKILL else ""
+        return (f"the worker process was killed by {name}{why}; this document was not built, "
+                f"run the build again (with fewer --jobs if memory is short)")
+    return f"the worker process stopped unexpectedly (exit status {exitcode}); run the build again"
+
+
+def _worker_main(conn):
+    """A worker: receive a job, send its result, until told to stop (None) or the pipe closes."""
+    _worker_signals()
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            break
+        if job is None:
+            break
+        conn.send(_run(job))
+    conn.close()
 
 
 def cached_checks(project: Path, langs: list[str], digests) -> dict[str, list[str]]:
@@ -261,7 +404,7 @@ def cached_checks(project: Path, langs: list[str], digests) -> dict[str, list[st
     except (OSError, ValueError):
         cache = {}
     sources = sorted((project / "content" / "handouts").glob("*.yaml")) + sorted(
-        (Path(__file__).resolve().parent.parent / "layout" / "templates").glob("*.j2")) + [project / "locales" / "identical-ok.txt"]
+        (Path(__file__).resolve().parent.parent / "layout" / "templates").glob("*.j2")) + [project / "locales" / "identical-ok.txt", project / "locales" / "numbers-ok.txt"]
     h = hashlib.sha256(code().encode())
     for path in sources:
         h.update(path.read_bytes() if path.is_file() else b"")
