@@ -28,9 +28,13 @@ def _doc(path: Path):
     return pdfium.PdfDocument(str(path))
 
 
-def _first_line(page) -> str:
+def _unique_line(page) -> str:
+    """The first line of text that occurs once on the page (a needle to find that page's copies)."""
     text = page.get_textpage().get_text_range()
-    return next(line.strip() for line in text.splitlines() if line.strip())
+    for line in (line.strip() for line in text.splitlines()):
+        if len(line) >= 8 and len(_occurrences(page, line)) == 1:
+            return line
+    raise AssertionError("no line of text occurs only once on the page")
 
 
 def _occurrences(page, needle: str) -> list[tuple[float, float]]:
@@ -110,8 +114,8 @@ def _leaflet_handouts():
 def _card_origins(sheet_page, card_page, trim_origin=(0.0, 0.0), card_origin=(0.0, 0.0)) -> list[tuple[float, float]]:
     """Where each copy of a card page sits on the sheet (its trim box's lower-left corner), found by
     the card page's first line of text: its position on the sheet minus its position on the card."""
-    needle = _first_line(card_page)[:14]
-    (cx, cy), = _occurrences(card_page, needle)[:1]
+    needle = _unique_line(card_page)
+    (cx, cy), = _occurrences(card_page, needle)
     cx, cy = cx - card_origin[0], cy - card_origin[1]
     return sorted((x - cx - trim_origin[0], y - cy - trim_origin[1]) for x, y in _occurrences(sheet_page, needle))
 
@@ -441,3 +445,61 @@ def test_print_pack_is_one_tagged_document_with_a_part_per_file(packs):
         with pdf.open_outline() as outline:
             targets = [pages[item.destination[0].objgen] + 1 for item in outline.root]
         assert targets == [1] + [p["first_page"] for p in entry["parts"]]
+
+
+class _Longer:
+    """A localizer whose sentences run about 30% longer (English words repeated), as a translation might."""
+
+    @staticmethod
+    def make(lang="en"):
+        from generator.i18n.localizer import Localizer
+
+        class Longer(Localizer):
+            def _lookup(self, msgid, context):
+                if "{" in msgid or "<" in msgid or len(msgid) < 20:
+                    return msgid
+                words = msgid.split()
+                return " ".join(words + words[: int(len(words) * 0.3 + 0.5)])
+
+        return Longer(lang)
+
+
+def test_card_sheet_shrinks_with_the_card_and_stays_the_card(tmp_path, monkeypatch):
+    """A longer text makes the card shrink (down to 85%); the sheet shrinks the same way, so every
+    slot still holds exactly the card product, fronts and backs aligned."""
+    import generator.render.pdf as pdf_module
+    from generator.build import Job, Settings, Workspace
+
+    scales = []
+    original = pdf_module.render
+
+    def spy(xml, *args, **kwargs):
+        import re
+
+        scales.append(re.search(r'name="statement" font="bold" size="([0-9.]+)"', xml).group(1))
+        return original(xml, *args, **kwargs)
+
+    monkeypatch.setattr(pdf_module, "render", spy)
+    ws = Workspace(Settings(PROJECT, tmp_path))
+    ws._localizers["en"] = _Longer.make()
+    hid = _card_handouts()[0]
+    card, _ = ws.render(Job(hid, "en", "card", "id-1"))
+    card_tries = len(scales)
+    sheet, pages = ws.render(Job(hid, "en", "card-sheet", "letter"))
+    assert card_tries > 1, "the longer card should have needed to shrink"
+    assert scales[card_tries - 1] == scales[-1], "the sheet's cards are set at the card's own size"
+    (tmp_path / "card.pdf").write_bytes(card)
+    (tmp_path / "sheet.pdf").write_bytes(sheet)
+    _check_sheet(tmp_path / "sheet.pdf", tmp_path / "card.pdf")
+
+
+def test_card_sheet_and_trifold_are_tagged_pdf_ua(english):
+    import subprocess
+
+    from pdfua import validate
+
+    for name in (f"{_card_handouts()[0]}-card-sheet-a4.pdf", "net-overview-trifold-letter.pdf"):
+        report = validate(str(english / "en" / name))
+        assert not report.findings, (name, [(f.rule_id, f.message) for f in report.findings])
+        info = subprocess.run(["pdfinfo", str(english / "en" / name)], capture_output=True, text=True).stdout
+        assert "Tagged:          yes" in info, name
