@@ -201,15 +201,16 @@ def shape_frag_word(w, *args, **kwargs):
         frag, s = new[i][0], new[i][1]
         chars, data = rewritten.setdefault(i, (list(str(s)), list(s.__shapeData__)))
         ch, sd = chars[j], data[j]
-        width = sd.width
-        if sd.x_advance == 0 and sd.x_offset < 0:  # a mark over the glyph before it
-            width = -sd.x_offset
-        if ch == piece and width == sd.width:
+        mark = sd.x_advance == 0 and sd.x_offset < 0  # a mark over the glyph before it
+        if ch == piece and not mark:
             continue
         font = pdfmetrics.getFont(frag.fontName)
         gid = font.face.charToGlyph.get(ord(ch))
         if gid is None:
             continue
+        # The glyph's own advance (ReportLab's width for a private-use code is the advance harfbuzz gave
+        # where the process first met the glyph, which differs between workers).
+        width = -sd.x_offset if mark else font.face._pdfScale(font.face.hmetrics[gid][0])
         chars[j] = _doc.virtual(font, gid, piece, width)
         data[j] = sd._replace(width=width)
     for i, (chars, data) in rewritten.items():
