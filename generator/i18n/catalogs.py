@@ -252,6 +252,7 @@ def update(locales: Locales) -> list[str]:
         for message in catalog:
             if message.id and message.fuzzy and not message.previous_id and _key(message) in previous:
                 message.previous_id = previous[_key(message)]
+        _note_approvals(catalog, locales.root.parent, lang)
         _complete_header(catalog, lang)
         _write_with_previous(catalog, locales.po_path(lang), headers)
         done.append(lang)
@@ -284,6 +285,33 @@ def _write_with_previous(catalog: Catalog, path: Path, headers: dict):
     text = path.read_text(encoding="utf-8")
     text = re.sub(r'^#\| (msgid|msgid_plural) "(@@previous-\d+-\d+@@)"$', lines, text, flags=re.M)
     write_atomic(path, text.encode("utf-8"))
+
+
+APPROVED_NOTE = "Reviewed: approved by "
+
+
+def _note_approvals(catalog: Catalog, project: Path, lang: str):
+    """Show translators which messages a health professional approved, as an extracted comment
+    Poedit and Weblate display ("Reviewed: approved by NAME, ROLE, DATE."; any change needs a new review).
+    Informational only, rewritten at each update: reviews/<lang>.toml stays the authority."""
+    from generator.review.printed import source_digest, translation_digest
+    from generator.review.records import load_record
+
+    record = load_record(project, lang)
+    if not record.signoffs:
+        return
+    for message in catalog:
+        if not message.id or message.fuzzy:
+            continue
+        forms = tuple(message.id) if isinstance(message.id, (tuple, list)) else (message.id,)
+        strings = tuple(message.string) if isinstance(message.string, (tuple, list)) else (message.string,)
+        if not all(strings):
+            continue
+        pair = (source_digest(message.context, forms), translation_digest(tuple(strings)))
+        signed = record.signoffs_for([pair])
+        if signed:
+            message.auto_comments = [c for c in message.auto_comments if not c.startswith(APPROVED_NOTE)] + [
+                f"{APPROVED_NOTE}{signed[0].by}, {signed[0].date.isoformat()}."]
 
 
 def _key(message) -> tuple:
