@@ -48,22 +48,30 @@ def lineno(path, text):
     return next(i for i, row in enumerate(lines, 1) if row == text)
 
 
+def complete_catalogues(project, plural_forms: dict[str, str]):
+    """Complete catalogues for these languages (pseudo-localised text with each language's own
+    Language and Plural-Forms headers and number of plural forms), listed in LINGUAS."""
+    from generator.i18n.pseudo import pseudo
+
+    source = _with_web_addresses_kept(pseudo(project))
+    for lang, plural in plural_forms.items():
+        n = int(re.match(r"nplurals=(\d)", plural).group(1))
+        text = source.replace('"Language: en\\n"', f'"Language: {lang}\\n"', 1)
+        text = re.sub(r'"Plural-Forms: [^"]*\\n"', lambda m: f'"Plural-Forms: {plural}\\n"', text, count=1)
+        text = re.sub(r'msgstr\[0\] "([^"]*)"\nmsgstr\[1\] "([^"]*)"\n',
+                      lambda m: "".join(f'msgstr[{i}] "{m.group(1) if i == 0 else m.group(2)}"\n' for i in range(n)),
+                      text)
+        path = project / f"locales/{lang}/LC_MESSAGES/messages.po"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    (project / "locales/LINGUAS").write_text(" ".join(plural_forms) + "\n", encoding="utf-8")
+    return project
+
+
 @pytest.fixture
 def langs(sandbox):
     """es and ru, complete (pseudo-localised), as the only shipped languages."""
-    from generator.i18n.pseudo import pseudo
-
-    source = _with_web_addresses_kept(pseudo(sandbox))
-    for lang, plural in (("es", ES_PLURAL), ("ru", RU_PLURAL)):
-        text = source.replace('"Language: en\\n"', f'"Language: {lang}\\n"', 1)
-        text = re.sub(r'"Plural-Forms: [^"]*\\n"', lambda m: f'"Plural-Forms: {plural}\\n"', text, count=1)
-        if lang == "ru":  # three forms for every plural message
-            text = re.sub(r'(msgstr\[1\] "([^"]*)"\n)', lambda m: m.group(1) + f'msgstr[2] "{m.group(2)}"\n', text)
-        path = sandbox / f"locales/{lang}/LC_MESSAGES/messages.po"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    (sandbox / "locales/LINGUAS").write_text("es ru\n", encoding="utf-8")
-    return sandbox
+    return complete_catalogues(sandbox, {"es": ES_PLURAL, "ru": RU_PLURAL})
 
 
 def _with_web_addresses_kept(path):

@@ -12,6 +12,7 @@ import time
 import pytest
 
 from .conftest import PROJECT
+from .test_hardening_i18n import langs  # noqa: F401  (a fixture: complete es and ru catalogues)
 
 HANDOUT = "content/handouts/carcinoid-syndrome.yaml"
 FR = "locales/fr_CA/LC_MESSAGES/messages.po"
@@ -36,52 +37,56 @@ def set_msgstr(po, msgid, new):
     po.write_text(text[:start] + new + text[end:], encoding="utf-8")
 
 
+# The catalogue checks as a build runs them: `check` stops at the first group of problems (content).
+FR_BUILD = ["build", "--lang", "fr_CA", "--handout", "carcinoid-syndrome", "--product", "card"]
+
 # (what to break, command, expected words in one stderr line)
 CASES = [
     ("content: YAML syntax", lambda p: edit(p / HANDOUT, "title: Carcinoid syndrome", "title: [broken"),
      ["check"], "carcinoid-syndrome.yaml:4: YAML syntax error"),
     ("content: wrong type", lambda p: edit(p / HANDOUT, "products: [leaflet", "products: 7\nx: [leaflet"),
      ["check"], "'products' must list some of"),
-    ("content: unknown key", lambda p: edit(p / HANDOUT, 'version: "1.0"', 'version: "1.0"\ncolour: red'),
+    ("content: unknown key", lambda p: edit(p / HANDOUT, 'version: "2.0"', 'version: "2.0"\ncolour: red'),
      ["check"], "unknown key 'colour' in handout"),
-    ("content: duplicate key", lambda p: edit(p / HANDOUT, 'version: "1.0"', 'version: "1.0"\nversion: "2"'),
+    ("content: duplicate key", lambda p: edit(p / HANDOUT, 'version: "2.0"', 'version: "2.0"\nversion: "2"'),
      ["check"], "duplicate key 'version'"),
     ("content: duplicate reference id",
      lambda p: (p / "content/bibliography.yaml").write_text(
          (p / "content/bibliography.yaml").read_text(encoding="utf-8") + "\n- id: singh-2017\n  type: webpage\n"
          "  author: X\n  title: Y\n  publisher: Z\n", encoding="utf-8"),
      ["check"], "duplicate reference id 'singh-2017'"),
-    ("content: unknown citation", lambda p: edit(p / HANDOUT, "cite: [singh-2017]", "cite: [nobody-2020]"),
+    ("content: unknown citation", lambda p: edit(p / HANDOUT, "cite: [pandit-2023, ncuk-carcinoid-crisis]",
+                                                               "cite: [nobody-2020]"),
      ["check"], "unknown reference id 'nobody-2020'"),
     ("content: missing required section", lambda p: edit(p / HANDOUT, "    role: questions\n", ""),
      ["check"], "no section has role 'questions'"),
     ("content: python tag", lambda p: edit(p / HANDOUT, "title: Carcinoid syndrome",
                                            "title: !!python/object/apply:os.system [echo pwned]"),
      ["check"], "is not allowed in content files"),
-    ("content: character no font has", lambda p: edit(p / HANDOUT, "Which tests will I need?",
-                                                      "Which tests will I need? \U00013000"),
+    ("content: character no font has", lambda p: edit(p / HANDOUT, "title: Carcinoid syndrome",
+                                                      "title: Carcinoid syndrome \U00013000"),
      ["build", "--lang", "en", "--handout", "carcinoid-syndrome", "--product", "leaflet", "--paper", "a4"],
      "U+13000"),
     ("catalogue: syntax", lambda p: edit(p / FR, 'msgid "References"', 'msgid "References'),
-     ["check"], f"{FR}:"),
+     FR_BUILD, f"{FR}:"),
     ("catalogue: wrong Plural-Forms", lambda p: edit(p / FR, "nplurals=2; plural=(n > 1);", "nplurals=3; plural=(n);"),
-     ["check"], "Plural-Forms says nplurals=3"),
+     FR_BUILD, "Plural-Forms says nplurals=3"),
     ("catalogue: placeholder", lambda p: set_msgstr(p / FR, "Phone: {phone}", "Téléphone : {numero}"),
-     ["check"], "placeholders differ"),
+     FR_BUILD, "placeholders differ"),
     ("catalogue: image tag", lambda p: set_msgstr(p / FR, "References", '<img src=\\"/etc/passwd\\"/>'),
-     ["check"], "tag <img> is not allowed"),
+     FR_BUILD, "tag <img> is not allowed"),
     ("catalogue: link", lambda p: set_msgstr(p / FR, "References", '<a href=\\"http://x\\">x</a>'),
-     ["check"], "tag <a> is not allowed"),
+     FR_BUILD, "tag <a> is not allowed"),
     ("catalogue: font face", lambda p: set_msgstr(p / FR, "References", '<font face=\\"Evil\\" size=\\"90\\">x</font>'),
-     ["check"], "tag <font> is not allowed"),
+     FR_BUILD, "tag <font> is not allowed"),
     ("catalogue: misnested", lambda p: set_msgstr(p / FR, "References", "<b><i>Réf</b></i>"),
-     ["check"], "closes nothing open here"),
+     FR_BUILD, "closes nothing open here"),
     ("catalogue: entity", lambda p: set_msgstr(p / FR, "References", "R&eacute;f&#233;rences"),
-     ["check"], "entity &eacute; is not allowed"),
+     FR_BUILD, "entity &eacute; is not allowed"),
     ("catalogue: control character", lambda p: set_msgstr(p / FR, "References", "Réf\x07érences"),
-     ["check"], "control character"),
+     FR_BUILD, "control character"),
     ("catalogue: bidi override", lambda p: set_msgstr(p / FR, "References", "Réf\u202eérences"),
-     ["check"], "bidirectional override"),
+     FR_BUILD, "bidirectional override"),
     ("clinic: missing logo", lambda p: (p / "clinic.toml").write_text('[clinic]\nlogo = "nope.png"\n'),
      ["build", "--lang", "en", "--handout", "carcinoid-syndrome"], "logo 'nope.png' not found"),
     ("clinic: logo not an image", lambda p: ((p / "logo.png").write_text("hello"),
@@ -126,14 +131,16 @@ def test_broken_font_file_is_named(sandbox, tmp_path):
     assert f"font {victim.name} cannot be used" in result.stderr and "make fonts" in result.stderr
 
 
-def test_one_failing_language_does_not_stop_the_others(sandbox):
-    set_msgstr(sandbox / FR, "References", "<img/>")
-    result = cli(sandbox, "build", "--lang", "fr_CA", "--lang", "es", "--handout", "carcinoid-syndrome",
-                 "--product", "leaflet", "--paper", "a4", "--out", str(sandbox / "out"))
+def test_one_failing_language_does_not_stop_the_others(langs):
+    """es and ru are complete (pseudo-localised, see test_hardening_i18n), whatever the translators' progress."""
+    set_msgstr(langs / "locales/es/LC_MESSAGES/messages.po", "References", "<img/>")
+    result = cli(langs, "build", "--lang", "es", "--lang", "ru", "--handout", "carcinoid-syndrome",
+                 "--product", "leaflet", "--paper", "a4", "--out", str(langs / "out"))
     assert result.returncode == 1
-    assert "language fr_CA: left out of this build" in result.stderr
-    assert (sandbox / "out" / "es" / "carcinoid-syndrome-leaflet-a4.pdf").is_file()
-    assert not (sandbox / "out" / "fr_CA").exists()
+    assert "Traceback" not in result.stderr
+    assert "language es: left out of this build (1 problem(s) above)" in result.stderr.splitlines()
+    assert (langs / "out" / "ru" / "carcinoid-syndrome-leaflet-a4.pdf").is_file()
+    assert not (langs / "out" / "es").exists()
 
 
 AUDIT = r"""
@@ -153,11 +160,19 @@ json.dump({"code": code, "opened": sorted(opened), "sockets": sockets}, open(os.
 """
 
 
-def test_no_network_and_no_file_outside_the_project_and_installation(tmp_path):
+def test_no_network_and_no_file_outside_the_project_and_installation(sandbox, tmp_path):
+    from .test_hardening_i18n import complete_catalogues
+
+    # complete Arabic and Chinese catalogues (pseudo text), whatever the translators' progress
+    complete_catalogues(sandbox, {"ar": "nplurals=6; plural=((((n % 100) >= 3 && (n % 100) <= 10)) ? 3 : (((n % "
+                                        "100) >= 11 && (n % 100) <= 99)) ? 4 : ((n == 1)) ? 1 : ((n == 2)) ? 2 : "
+                                        "((n == 0)) ? 0 : 5);", "zh_CN": "nplurals=1; plural=0;"})
     report = tmp_path / "audit.json"
     out = tmp_path / "out"
-    result = subprocess.run([sys.executable, "-c", AUDIT, "build", "--lang", "ar", "--lang", "zh_CN", "--handout",
-                             "carcinoid-syndrome", "--out", str(out), "--jobs", "1"], cwd=PROJECT,
+    result = subprocess.run([sys.executable, "-c", AUDIT, "--project", str(sandbox), "build", "--lang", "ar",
+                             "--lang", "zh_CN", "--handout", "carcinoid-syndrome", "--product", "card", "--product", "poster",
+                             "--out", str(out), "--jobs", "1"],  # (pseudo text is 35% longer: leaflets overflow)
+                            cwd=PROJECT,
                             capture_output=True, text=True, timeout=300, env={**os.environ, "AUDIT_OUT": str(report)})
     data = json.loads(report.read_text())
     assert data["code"] == 0, result.stderr[-1000:]
