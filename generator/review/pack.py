@@ -31,28 +31,14 @@ MARGIN = 14 * MM
 COLORS = {"ink": "#1a1a1a", "muted": "#4d4d4d", "rule": "#9a9a9a", "head": "#e3f0f1", "section": "#f2f2f2",
           "missing": "#b3261e", "ok": "#1e6b34"}
 
-# Styles of the pack, in the layout vocabulary (docs/LAYOUT.md) the product renderer reads.
-STYLES = """
-<style name="title" font="bold" size="18" leading="23" space-after="6"/>
-<style name="h2" font="bold" size="12.5" leading="16" space-before="8" space-after="4"/>
-<style name="body" size="10" leading="13.5" space-after="4"/>
-<style name="cell" size="9.5" leading="12.5"/>
-<style name="cell-bold" font="bold" size="9.5" leading="12.5"/>
-<style name="head" font="bold" size="9" leading="11.5"/>
-<style name="small" size="7.5" leading="9.5" color="#4d4d4d"/>
-<style name="missing" font="bold" size="9" leading="11.5" color="#b3261e"/>
-<style name="ok" font="bold" size="7.5" leading="9.5" color="#1e6b34"/>
-<style name="mono" size="8.5" leading="11"/>
-"""
-
-
 def _renderer(lang: str, rtl: bool, width: float, height: float):
+    """The product renderer with the pack's styles (templates/review-pack.xml.j2) for one language."""
+    from generator.layout import ENV
     from generator.render.pdf import Renderer
     from generator.render.pdf.fonts import FontStack
 
-    xml = (f'<document width="{width:.2f}" height="{height:.2f}" dir="{"rtl" if rtl else "ltr"}" '
-           f'lang="{lang.replace("_", "-")}">{STYLES}<page-template id="p"><frame id="f" x="0" y="0" '
-           f'width="{width:.2f}" height="{height:.2f}"/></page-template><story/></document>')
+    xml = ENV.get_template("review-pack.xml.j2").render(width=width, height=height, dir="rtl" if rtl else "ltr",
+                                                       lang=lang.replace("_", "-"))
     return Renderer(xml, FontStack(lang))
 
 
