@@ -107,7 +107,7 @@ def _write_pack(settings, ws, manifest, lang: str, pack_paper: str, jobs) -> Pac
     cover, cover_pages = _cover(settings, ws, lang, pack_paper, parts)
 
     product_names = _product_names(loc)
-    title = f"{plain(str(loc.gettext('Print pack')))}: {_language_name(lang)}"
+    title = plain(str(loc.gettext("Print pack: {language}", language=_language_name(lang))))
     outline = [title] + [f"{plain(str(p['title']))} · {product_names[p['product']]}" for p in parts]
     data, pages = join([cover] + [settings.out / p["file"] for p in parts], outline, title, lang.replace("_", "-"))
     expected = cover_pages + sum(p["pages"] for p in parts)
