@@ -23,7 +23,7 @@ from xml.sax.saxutils import escape
 from generator.errors import UserError
 from generator.review.printed import Printed, printed_messages
 from generator.review.records import SOURCE_LANGUAGE, file_sha256
-from generator.review.state import Entry, HandoutReview, evaluate, translations
+from generator.review.state import Entry, evaluate, translations
 
 MM = 72 / 25.4
 PAGE = {"iso": (297 * MM, 210 * MM), "us": (11 * 72, 8.5 * 72)}  # landscape A4 / US Letter
@@ -94,10 +94,8 @@ def _where(m: Printed) -> str:
 def build_pack(project: Path, lang: str, handout_id: str, out_dir: Path, with_thumbnails: bool = True) -> Path:
     """Write out_dir/review-pack-<lang>-<handout>.pdf and return its path."""
     from reportlab.lib import colors
-    from reportlab.lib.pagesizes import landscape  # noqa: F401  (documented: the pack is landscape)
     from reportlab.platypus import (BaseDocTemplate, Frame, PageBreak, PageTemplate, Spacer, Table,
                                     TableStyle)
-    from reportlab.platypus.flowables import KeepTogether
 
     from generator.build.output import write_atomic
     from generator.content import load_library
