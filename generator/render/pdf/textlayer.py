@@ -43,6 +43,7 @@ LAM_ALEF = range(0xFEF5, 0xFEFD)  # arabic-reshaper's lam-alef ligatures
 _ZERO_WIDTH = 0x200B  # zero width space: in Noto Sans Arabic an empty glyph of no width (ZWJ's has an outline)
 
 _original_shape = ttfonts.shapeFragWord
+_UNSHAPED = ttfonts._sdSimple.cluster
 
 
 class _Document:
@@ -138,13 +139,16 @@ def cluster_spans(text) -> list[tuple[int, int, str]] | None:
     if not data:
         return None
     codes = [ord(ch) for ch in text]
+    # zero advance from harfbuzz; ReportLab's filler for unshaped characters (a space joined to a
+    # shaped word) has cluster 0x7fffffff and no advance of its own
+    mark = [sd.x_advance == 0 and sd.cluster != _UNSHAPED for sd in data]
     spans, i = [], 1
     while i < len(codes):
-        if data[i].x_advance != 0:
+        if not mark[i]:
             i += 1
             continue
         j = i
-        while j < len(codes) and data[j].x_advance == 0:
+        while j < len(codes) and mark[j]:
             j += 1
         if j - i >= 2 or any(_doc.text.get(c) == WORD_JOINER for c in codes[i:j]):
             spans.append((i - 1, j, "".join(text_of(c) for c in codes[i - 1:j]).replace(WORD_JOINER, "")))
@@ -178,43 +182,45 @@ def _pieces(text: str, clusters: list[int]) -> list[str]:
 
 
 def shape_frag_word(w, *args, **kwargs):
-    """ReportLab's shapeFragWord, then each glyph given the text it stands for."""
+    """ReportLab's shapeFragWord, then each glyph given the text it stands for (and a mark its width)."""
     new = _original_shape(w, *args, **kwargs)
-    if new is w or not isinstance(new, list) or len(new) < 2:
+    if new is w or len(new) < 2:
         return new
     text = "".join(s for f, s in w[1:] if not hasattr(f, "cbDefn"))
-    glyphs = []  # (index in new, position in its string)
-    clusters = []
-    for i, item in enumerate(new[1:], 1):
-        s = item[1]
-        data = getattr(s, "__shapeData__", None)
-        if data is None or hasattr(item[0], "cbDefn"):
-            continue
-        for j, sd in enumerate(data):
-            glyphs.append((i, j))
-            clusters.append(sd.cluster)
-    if not glyphs or any(c < 0 or c >= len(text) for c in clusters):
+    n = len(text)
+    items = [(i, item[1], item[1].__shapeData__) for i, item in enumerate(new[1:], 1)
+             if not hasattr(item[0], "cbDefn") and getattr(item[1], "__shapeData__", None) is not None]
+    clusters = [sd.cluster for _, _, data in items for sd in data]
+    if not clusters or min(clusters) < 0 or max(clusters) >= n:
         return new
-    pieces = _pieces(text, clusters)
-    rewritten: dict[int, tuple[list[str], list]] = {}
-    for (i, j), piece in zip(glyphs, pieces):
-        frag, s = new[i][0], new[i][1]
-        chars, data = rewritten.setdefault(i, (list(str(s)), list(s.__shapeData__)))
-        ch, sd = chars[j], data[j]
-        mark = sd.x_advance == 0 and sd.x_offset < 0  # a mark over the glyph before it
-        if ch == piece and not mark:
-            continue
-        font = pdfmetrics.getFont(frag.fontName)
-        gid = font.face.charToGlyph.get(ord(ch))
-        if gid is None:
-            continue
-        # The glyph's own advance (ReportLab's width for a private-use code is the advance harfbuzz gave
-        # where the process first met the glyph, which differs between workers).
-        width = -sd.x_offset if mark else font.face._pdfScale(font.face.hmetrics[gid][0])
-        chars[j] = _doc.virtual(font, gid, piece, width)
-        data[j] = sd._replace(width=width)
-    for i, (chars, data) in rewritten.items():
-        new[i] = (new[i][0], ttfonts.ShapedStr("".join(chars), shapeData=data))
+    # The common case needs nothing: one glyph per character, each the character it stands for.
+    if len(clusters) == n and clusters == list(range(n)) and "".join(str(s) for _, s, _ in items) == text \
+            and not any(sd.x_advance == 0 and sd.x_offset < 0 for _, _, data in items for sd in data):
+        return new
+    pieces = iter(_pieces(text, clusters))
+    virtual = _doc.virtual
+    for i, s, data in items:
+        chars, data, changed = list(str(s)), list(data), False
+        font = face = None
+        for j, sd in enumerate(data):
+            piece = next(pieces)
+            mark = sd.x_advance == 0 and sd.x_offset < 0  # a mark over the glyph before it
+            if chars[j] == piece and not mark:
+                continue
+            if font is None:
+                font = pdfmetrics.getFont(new[i][0].fontName)
+                face = font.face
+            gid = face.charToGlyph.get(ord(chars[j]))
+            if gid is None:
+                continue
+            # The glyph's own advance (ReportLab's width for a private-use code is the advance harfbuzz
+            # gave where the process first met the glyph, which differs between workers).
+            width = -sd.x_offset if mark else face._pdfScale(face.hmetrics[gid][0])
+            chars[j] = virtual(font, gid, piece, width)
+            data[j] = sd._replace(width=width)
+            changed = True
+        if changed:
+            new[i] = (new[i][0], ttfonts.ShapedStr("".join(chars), shapeData=data))
     return new
 
 
@@ -225,7 +231,9 @@ def _to_unicode_cmap(fontname, subset):
             "<< /Registry (%s)" % fontname, "/Ordering (%s)" % fontname, "/Supplement 0", ">> def",
             "/CMapName /%s def" % fontname, "/CMapType 2 def", "1 begincodespacerange",
             "<00> <%02X>" % (len(subset) - 1), "endcodespacerange"]
-    entries = ["<%02X> <%s>" % (i, text_of(code).encode("utf-16-be").hex().upper() if code else "0000")
+    special = _doc.text
+    entries = ["<%02X> <%04X>" % (i, code) if code < 0xFB50 and code not in special else
+               "<%02X> <%s>" % (i, text_of(code).encode("utf-16-be").hex().upper())
                for i, code in enumerate(subset)]
     body = []
     for start in range(0, len(entries), 100):
