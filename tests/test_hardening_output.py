@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -280,3 +281,39 @@ def test_jobs_above_the_core_count_are_capped(sandbox):
     n = usable_cores()
     one_line(result, f"--jobs 512 is more than the {n} core(s) this computer gives the build; using {n}")
     assert result.stderr.count("--jobs 512") == 1
+
+
+# ---------------------------------------------------------------- what does not fit
+
+def test_overflow_names_the_text_and_po_line_never_a_reportlab_repr(sandbox):
+    """A callout taller than a page printed 'Flowable <Table@0x7F...> ... containing' over two lines."""
+    from .test_hardening_i18n import ES_PLURAL, complete_catalogues, set_msgstr
+
+    complete_catalogues(sandbox, {"es": ES_PLURAL})
+    po = sandbox / "locales/es/LC_MESSAGES/messages.po"
+    # unbreakable words, within the length ratio the checks allow
+    set_msgstr(po, "Severe watery diarrhea and you feel dizzy, very weak or pee very little", "Diarrea" + "x" * 300)
+    set_msgstr(po, "Call your local emergency number now if you have", "Llame" + "y" * 220)
+    result = cli(sandbox, "build", "--lang", "es", "--handout", "carcinoid-syndrome", "--out", str(sandbox / "out"))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "@0x" not in result.stderr and "<Tagged" not in result.stderr
+    failed = [line for line in result.stderr.splitlines() if line.startswith("failed: es ")]
+    assert failed, result.stderr[-2000:]
+    # (which product fails first depends on the templates; the exact ReportLab message is in test_explain_unit)
+    assert all("Flowable" not in line and "shorten the text" in line for line in failed), failed
+    named = [line for line in failed if re.search(r"(overflows|box): '.*; shorten the text \(locales/es/LC_MESSAGES/"
+                                                  r"messages\.po:\d+, msgid '.+'\)$", line)]
+    assert named, failed
+    number = int(re.search(r"messages\.po:(\d+),", named[0]).group(1))
+    msgid = re.search(r"msgid '(.+)'\)$", named[0]).group(1)
+    assert po.read_text(encoding="utf-8").splitlines()[number - 1].startswith(f'msgid "{msgid}')
+
+
+def test_explain_unit():
+    from generator.build import Job, _explain
+
+    job = Job("carcinoid-syndrome", "en", "leaflet", "a4")
+    raw = ("a block is too large for any column or page: Flowable <Table@0x7F732377F0D0 1 rows x 1 cols(tallest "
+           "row 685.6)> with cell(0,0) containing\n'<TaggedParagra even with line spacing at 90%; shorten the text")
+    assert _explain(job, raw) == ("a box (an urgent callout or a table) is taller than a whole column or page even "
+                                  "with line spacing at 90%; shorten the text")

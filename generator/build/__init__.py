@@ -78,6 +78,30 @@ class Workspace:
                 self._localizers[lang] = Localizer(lang, catalog, headers.get("X-Review-Status", "unreviewed"))
         return self._localizers[lang]
 
+    def source_of(self, lang: str, text: str) -> str | None:
+        """'file:line, msgid ...' of the translation a rendered text starts with, or None."""
+        from generator.errors import where
+        from generator.markup import MarkupProblem, plain
+
+        def norm(s: str) -> str:
+            return " ".join(s.replace("\u00a0", " ").split())
+
+        probe = norm(text)
+        catalog, _ = self.locales.read(lang)
+        for m in catalog:
+            if not m.id or not m.string:
+                continue
+            for form in m.string if isinstance(m.string, tuple) else [m.string]:
+                try:
+                    text_only = norm(plain(form or ""))
+                except MarkupProblem:
+                    continue
+                n = min(len(probe), text_only.find("{") if "{" in text_only else len(text_only), 40)
+                if n >= 6 and probe[:n] == text_only[:n]:
+                    key = m.id[0] if isinstance(m.id, tuple) else m.id
+                    return f"{where(self.locales.po_path(lang), m.lineno)}, msgid {key[:40]!r}"
+        return None
+
     def source_review_status(self) -> str:
         return "unreviewed"
 
@@ -134,13 +158,39 @@ def _run(job: Job) -> tuple[Job, bytes | None, int, str | None]:
     try:
         pdf, pages = _WORKSPACE.render(job)
         return job, pdf, pages, None
-    except (RenderError, MissingTranslation, UserError) as exc:
+    except RenderError as exc:
+        return job, None, 0, f"{job.label()}: {_explain(job, str(exc))}"
+    except (MissingTranslation, UserError) as exc:
         return job, None, 0, f"{job.label()}: {exc}"
     except Exception as exc:  # a bug, not the user's input: one document fails, the others still build
         if os.environ.get("NET_DEBUG"):
             raise
         return job, None, 0, f"{job.label()}: internal error {exc.__class__.__name__}: {exc} (please report it; " \
                              f"NET_DEBUG=1 shows the traceback)"
+
+
+_SNIPPET = re.compile(r"""(?:overflows|box): ('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
+
+
+def _explain(job: Job, message: str) -> str:
+    """A render failure as one line a translator can act on: never a ReportLab repr such as
+    'Flowable <Table@0x7F...>' (a callout box taller than a column), and, for a translation,
+    the .po line of the text that does not fit."""
+    import ast
+
+    message = " ".join(message.split())
+    message = re.sub(r"Flowable <\w+@0x[0-9A-Fa-f]+.*?(?= even | at \d+%|; shorten|$)",
+                     "a box (an urgent callout or a table) is taller than a whole column or page", message)
+    message = message.replace("a block is too large for any column or page: a box", "a box")
+    found = _SNIPPET.search(message)
+    if found and job.lang != "en" and _WORKSPACE is not None:
+        try:
+            where = _WORKSPACE.source_of(job.lang, ast.literal_eval(found.group(1)))
+        except (ValueError, SyntaxError, UserError):
+            where = None
+        if where:
+            message += f" ({where})"
+    return message
 
 
 def _worker_signals():
