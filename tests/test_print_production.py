@@ -503,3 +503,35 @@ def test_card_sheet_and_trifold_are_tagged_pdf_ua(english):
         assert not report.findings, (name, [(f.rule_id, f.message) for f in report.findings])
         info = subprocess.run(["pdfinfo", str(english / "en" / name)], capture_output=True, text=True).stdout
         assert "Tagged:          yes" in info, name
+
+
+def test_card_sheet_page_two_flipped_lies_on_page_one(english):
+    """What a person does with a proof: flip the backs' page left to right, lay it on the fronts' page,
+    and look: every inked pixel of a back falls inside a card on the fronts' page."""
+    from PIL import ImageOps
+
+    hid = _card_handouts()[0]
+    sheet = _doc(english / "en" / f"{hid}-card-sheet-a4.pdf")
+    card = _doc(english / "en" / f"{hid}-card-id-1.pdf")
+    scale = 2
+    fronts = _card_origins(sheet[0], card[0])
+    height = sheet[0].get_size()[1]
+    cw, ch = ID1
+    boxes = [((x - CARD_BLEED) * scale, (height - y - ch - CARD_BLEED) * scale,
+              (x + cw + CARD_BLEED) * scale, (height - y + CARD_BLEED) * scale) for x, y in fronts]
+    top = min(b[1] for b in boxes) - 1  # above the cards: the print instruction and crop marks
+    bottom = max(b[3] for b in boxes) + 1
+    left, right = min(b[0] for b in boxes) - 1, max(b[2] for b in boxes) + 1
+    back = ImageOps.mirror(sheet[1].render(scale=scale).to_pil().convert("L"))
+    width, _ = back.size
+    pixels = back.load()
+    stray = 0
+    for py in range(int(top), int(bottom)):
+        for px in range(int(left), int(right)):
+            if pixels[px, py] < 160 and not any(b[0] <= px <= b[2] and b[1] <= py <= b[3] for b in boxes):
+                stray += 1
+    assert stray == 0, f"{stray} inked pixels of the flipped backs fall outside the fronts' cards"
+    # and the backs are really there: ink inside every card box
+    for b in boxes:
+        crop = back.crop(tuple(int(v) for v in b))
+        assert crop.getextrema()[0] < 100
