@@ -535,3 +535,26 @@ def test_card_sheet_page_two_flipped_lies_on_page_one(english):
     for b in boxes:
         crop = back.crop(tuple(int(v) for v in b))
         assert crop.getextrema()[0] < 100
+
+
+def test_no_print_pack_when_a_part_did_not_build(tmp_path, monkeypatch):
+    """A pack says it holds everything: if one part fails, the language gets no pack and one line says why."""
+    import generator.build as b
+    from generator.build import Settings
+    from generator.build.printpack import print_packs
+    from generator.render.pdf import Overflow
+
+    real = b.Workspace.render
+
+    def render(self, job):
+        if job.product == "trifold" and job.handout == "lung-nets":
+            raise Overflow("does not fit on 2 page(s) (needs 3); first text that overflows: 'Lung NETs'")
+        return real(self, job)
+
+    monkeypatch.setattr(b.Workspace, "render", render)
+    result, summary = print_packs(Settings(PROJECT, tmp_path), ["en"], "a4", jobs=1, progress=None)
+    assert result.packs == []
+    assert any("en lung-nets trifold a4" in line for line in summary.failed)
+    assert result.problems == ["en: no a4 print pack: 1 part(s) did not build, first en lung-nets trifold a4 "
+                               "(see the messages above)"]
+    assert not (tmp_path / "en" / "print-pack-a4.pdf").exists()
