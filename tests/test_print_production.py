@@ -558,3 +558,17 @@ def test_no_print_pack_when_a_part_did_not_build(tmp_path, monkeypatch):
     assert result.problems == ["en: no a4 print pack: 1 part(s) did not build, first en lung-nets trifold a4 "
                                "(see the messages above)"]
     assert not (tmp_path / "en" / "print-pack-a4.pdf").exists()
+
+
+def test_every_language_gets_its_card_sheets_and_trifolds(tmp_path):
+    """`make leaflets` builds the new products for every shipped language, on both papers."""
+    from generator.build import Settings, build
+    from generator.i18n.catalogs import Locales
+
+    langs = ["en", *Locales(PROJECT / "locales").shipped()]
+    summary = build(Settings(PROJECT, tmp_path), langs=langs, products=["card-sheet", "trifold"], paper="all",
+                    jobs=4, progress=None)
+    assert not summary.failed and not summary.skipped_languages, (summary.failed, list(summary.skipped_languages))
+    for lang in langs:
+        made = {p.name for p in (tmp_path / lang).glob("*.pdf")}
+        assert len(made) == 2 * (len(_card_handouts()) + len(_leaflet_handouts())), lang
