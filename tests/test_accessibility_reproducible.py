@@ -47,8 +47,9 @@ def test_a_document_is_the_same_bytes_whatever_was_rendered_before():
 
 def cli_build(out, *args: str):
     """A build in a process of its own, as a person runs it (each starts with fresh ReportLab state)."""
-    subprocess.run([sys.executable, "-m", "generator", "--project", str(PROJECT), "build", "--lang", "hi",
-                    "--paper", "a4", "--out", str(out), *args], cwd=PROJECT, capture_output=True, check=True)
+    run = subprocess.run([sys.executable, "-m", "generator", "--project", str(PROJECT), "build", "--lang", "hi",
+                          "--paper", "a4", "--out", str(out), *args], cwd=PROJECT, capture_output=True, text=True)
+    assert run.returncode == 0 and "languages left out 0" in run.stderr + run.stdout, run.stderr[-600:]
 
 
 def test_hindi_builds_are_identical_across_jobs(tmp_path):
