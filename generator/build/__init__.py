@@ -131,13 +131,14 @@ class Workspace:
                              ("spacing", SPACING_LIMITS.get(job.product, 1.0), 0.035))
         value = 1.0
         while True:
-            layout = layout_xml
+            layout, draw = layout_xml, render
             if job.product == "card-sheet":  # the card itself, imposed: see generator/layout/cardsheet.py
                 from generator.layout.cardsheet import card_sheet_xml as layout
+                from generator.render.pdf.sheet import render as draw
             xml = layout(job.product, job.paper, handout, self.localizer(job.lang), self.library, self.clinic,
                              {**self.options, knob: value})
             try:
-                result = render(xml, self.fonts(job.lang), logo)
+                result = draw(xml, self.fonts(job.lang), logo)
                 return result.pdf, result.pages
             except Overflow as exc:
                 if value - step < limit - 1e-9:
@@ -453,6 +454,9 @@ def cached_checks(project: Path, langs: list[str], digests) -> dict[str, list[st
         cache = json.loads(cache_file.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         cache = {}
+    if not isinstance(cache, dict):  # a damaged cache is rebuilt, never trusted
+        cache = {}
+    cache = {k: v for k, v in cache.items() if isinstance(v, dict) and isinstance(v.get("problems"), list)}
     sources = sorted((project / "content" / "handouts").glob("*.yaml")) + sorted(
         (Path(__file__).resolve().parent.parent / "layout" / "templates").glob("*.j2")) + [project / "locales" / "identical-ok.txt", project / "locales" / "numbers-ok.txt"]
     h = hashlib.sha256(code().encode())

@@ -37,12 +37,18 @@ def write_atomic(path: Path, data: bytes):
     """Write to a temporary file beside the target, then rename: never a half-written PDF."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     try:
-        with open(tmp, "wb") as f:
+        try:
+            fd = os.open(tmp, flags, 0o644)
+        except FileExistsError:  # our own leftover, or a link planted at our name: remove the name, never follow it
+            os.unlink(tmp)
+            fd = os.open(tmp, flags, 0o644)
+        with open(fd, "wb") as f:
             f.write(data)
         os.replace(tmp, path)
     finally:
-        if tmp.exists():
+        if tmp.is_symlink() or tmp.exists():
             tmp.unlink()
 
 
@@ -117,7 +123,8 @@ class OutputFolder:
 
     def foreign_entries(self) -> str:
         """'' if the folder is empty or ours (a manifest of ours, or our lock), else a few names."""
-        if (self.out / LOCK).is_file() or _is_our_manifest(self.out / MANIFEST):
+        lock = self.out / LOCK
+        if (lock.is_file() and not lock.is_symlink()) or _is_our_manifest(self.out / MANIFEST):
             return ""
         names = sorted(n for n in os.listdir(self.out) if n not in HARMLESS)
         return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
@@ -158,7 +165,7 @@ class OutputFolder:
 
 def _is_our_manifest(path: Path) -> bool:
     try:
-        if not path.is_file() or path.stat().st_size > 64 << 20:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > 64 << 20:
             return False
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):

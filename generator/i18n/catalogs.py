@@ -44,7 +44,7 @@ class Locales:
         path = self.root / "LINGUAS"
         if not path.exists():
             return []
-        words = re.sub(r"#.*", "", path.read_text(encoding="utf-8")).split()
+        words = re.sub(r"#.*", "", read_small_text(path)).split()
         return list(dict.fromkeys(words))
 
     def available(self) -> list[str]:
@@ -53,6 +53,23 @@ class Locales:
     def read(self, lang: str) -> tuple[Catalog, dict]:
         """Read a language's catalogue and its review headers, or raise UserError with file:line."""
         return read_catalog(self.po_path(lang), lang)
+
+
+def read_small_text(path: Path, limit: int = 1 << 20) -> str:
+    """A small UTF-8 text file the project keeps (LINGUAS, allow-lists), or UserError naming it."""
+    import stat
+
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            raise UserError(f"expected a small text file (at most {limit >> 10} KB); restore it from git", where(path))
+        with open(path, "rb") as f:
+            data = f.read(limit + 1)
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"not UTF-8 (byte {exc.start}); save it as UTF-8", where(path)) from None
+    except OSError as exc:
+        raise UserError(f"cannot read it ({exc.strerror})", where(path)) from None
 
 
 MAX_CATALOG_BYTES = 4 * 1024 * 1024  # the shipped catalogues are 50-80 KB; 19 languages of leaflets stay far below

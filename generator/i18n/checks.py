@@ -33,9 +33,11 @@ MAX_RATIO, MIN_RATIO = 4.0, 0.1  # measured on the shipped catalogues: 0.07 (Chi
 
 def load_allowlist(path: Path) -> set[str]:
     """Terms a translation may leave as in English (drug, test and organisation names)."""
+    from generator.i18n.catalogs import read_small_text
+
     if not path.exists():
         return set()
-    return {line.split("#")[0].strip() for line in path.read_text(encoding="utf-8").splitlines()} - {""}
+    return {line.split("#")[0].strip() for line in read_small_text(path).splitlines()} - {""}
 
 
 def load_numbers_ok(path: Path) -> dict[tuple[str, str], Counter]:
@@ -45,10 +47,12 @@ def load_numbers_ok(path: Path) -> dict[tuple[str, str], Counter]:
     e.g. Chinese writes "the 1980s" as 20世纪80年代 (20, 80). The exact numbers are recorded,
     so a later change to any number in that translation is caught again.
     """
+    from generator.i18n.catalogs import read_small_text
+
     out = {}
     if not path.exists():
         return out
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in read_small_text(path).splitlines():
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         parts = [p.strip() for p in line.split("|", 2)]
@@ -198,12 +202,17 @@ def _fact_problems(source: str, text: str, numbers_ok: Counter | None = None) ->
     want = Counter(_number_key(n) for n in NUMBER.findall(source_plain))
     have = Counter(_number_key(n) for n in NUMBER.findall(_native_digits(text_plain)))
     if want != have and have != numbers_ok and not lost and not changed:
-        english = ", ".join(sorted(want.elements())) or "none"
-        translation = ", ".join(sorted(have.elements())) or "none"
+        english, translation = _numbers(want), _numbers(have)
         out.append(f"numbers differ from the English (English: {english}; translation: {translation}); "
                    f"keep every number, in figures (a maintainer can accept a deliberate difference in "
                    f"locales/numbers-ok.txt)")
     return out
+
+
+def _numbers(found: Counter) -> str:
+    """The numbers for a message line: sorted, each at most 12 digits shown, at most 8 of them."""
+    shown = [n if len(n) <= 12 else n[:12] + "..." for n in sorted(found.elements())]
+    return (", ".join(shown[:8]) + (f" and {len(shown) - 8} more" if len(shown) > 8 else "")) or "none"
 
 
 def _count(text: str, needle: str) -> int:
