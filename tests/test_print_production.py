@@ -470,16 +470,20 @@ def test_card_sheet_shrinks_with_the_card_and_stays_the_card(tmp_path, monkeypat
     import generator.render.pdf as pdf_module
     from generator.build import Job, Settings, Workspace
 
+    import generator.render.pdf.sheet as sheet_module
+
     scales = []
-    original = pdf_module.render
 
-    def spy(xml, *args, **kwargs):
-        import re
+    def spy(original):
+        def render(xml, *args, **kwargs):
+            import re
 
-        scales.append(re.search(r'name="statement" font="bold" size="([0-9.]+)"', xml).group(1))
-        return original(xml, *args, **kwargs)
+            scales.append(re.search(r'name="statement" font="bold" size="([0-9.]+)"', xml).group(1))
+            return original(xml, *args, **kwargs)
+        return render
 
-    monkeypatch.setattr(pdf_module, "render", spy)
+    monkeypatch.setattr(pdf_module, "render", spy(pdf_module.render))
+    monkeypatch.setattr(sheet_module, "render", spy(sheet_module.render))
     ws = Workspace(Settings(PROJECT, tmp_path))
     ws._localizers["en"] = _Longer.make()
     hid = _card_handouts()[0]
@@ -487,7 +491,8 @@ def test_card_sheet_shrinks_with_the_card_and_stays_the_card(tmp_path, monkeypat
     card_tries = len(scales)
     sheet, pages = ws.render(Job(hid, "en", "card-sheet", "letter"))
     assert card_tries > 1, "the longer card should have needed to shrink"
-    assert scales[card_tries - 1] == scales[-1], "the sheet's cards are set at the card's own size"
+    assert len(scales) > card_tries and scales[card_tries - 1] == scales[-1], \
+        "the sheet's cards are set at the card's own size"
     (tmp_path / "card.pdf").write_bytes(card)
     (tmp_path / "sheet.pdf").write_bytes(sheet)
     _check_sheet(tmp_path / "sheet.pdf", tmp_path / "card.pdf")
@@ -572,3 +577,24 @@ def test_every_language_gets_its_card_sheets_and_trifolds(tmp_path):
     for lang in langs:
         made = {p.name for p in (tmp_path / lang).glob("*.pdf")}
         assert len(made) == 2 * (len(_card_handouts()) + len(_leaflet_handouts())), lang
+
+
+def test_card_sheet_reads_as_one_card(english):
+    """Tagged like the card: a screen reader (or copying the text) gets the card once per side and the
+    print instruction; the other seven copies on each side are artifacts."""
+    import subprocess
+
+    def struct(path):
+        out = subprocess.run(["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True, check=True)
+        return [line.strip() for line in out.stdout.splitlines() if line.strip()]
+
+    hid = _card_handouts()[0]
+    sheet = struct(english / "en" / f"{hid}-card-sheet-a4.pdf")
+    card = struct(english / "en" / f"{hid}-card-id-1.pdf")
+    instruction = '"Print at 100% (actual size), double-sided, flip on long edge. Cut along the marks."'
+    assert sheet.count(instruction) == 2
+    # Without the instruction's P elements (its "P (block)" line and its text), the sheet is the card.
+    drop = {i for i, line in enumerate(sheet) if line == instruction}
+    drop |= {i - 1 for i in drop if sheet[i - 1] == "P (block)"}
+    assert len(drop) == 4
+    assert [line for i, line in enumerate(sheet) if i not in drop] == card

@@ -6,6 +6,8 @@ its slots in an <imposition> element; card.xml.j2 owns the card. This module onl
 layout documents: for every slot it copies the card page's frames and drawings, moved to the slot,
 and repeats that page's part of the card's story once per slot, each copy ending with a frame break.
 The card's geometry, styles and text are not changed, so a card on the sheet is the card product.
+Only the first copy on each page is tagged; the others are artifacts (<artifact>, tag="Artifact"),
+so the sheet reads as one card. Render it with generator.render.pdf.sheet.render.
 """
 
 from __future__ import annotations
@@ -132,13 +134,21 @@ def compose(sheet: ET.Element, card: ET.Element) -> ET.Element:
             frame = _moved(frames[0], dx, dy)
             frame.set("id", f"{frames[0].get('id')}-{n}")
             target.insert(list(target).index(draw), frame)
-            card_items += [_moved(item, dx, dy) for item in card_draw + page_late]
-            story.extend(copy.deepcopy(el) for el in elements)
+            moved = [_moved(item, dx, dy) for item in card_draw + page_late]
+            copies = [copy.deepcopy(el) for el in elements]
+            if n > 1:  # one card per page is read; the other copies are furniture (render/pdf/sheet.py)
+                for item in moved:
+                    if item.tag in ("text", "image"):
+                        item.set("tag", "Artifact")
+                wrapper = ET.Element("artifact")
+                wrapper.extend(copies)
+                copies = [wrapper]
+            card_items += moved
+            story.extend(copies)
             if n < len(slots):
                 story.append(ET.Element("cond-break", height=_NEXT_FRAME))
-        # The cards are drawn first, the sheet's marks and instruction on top.
-        for i, item in enumerate(card_items):
-            draw.insert(i, item)
+        # After the sheet's own marks and instruction, which are read first (nothing overlaps).
+        draw.extend(card_items)
         if page_no < len(card_pages):  # the first page uses the sheet's first page template
             story.append(ET.Element("next-template", id=sheet_pages[page_no].get("template")))
             story.append(ET.Element("page-break"))
