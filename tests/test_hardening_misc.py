@@ -136,3 +136,17 @@ def test_jobs_zero_and_negative(sandbox):
         result = cli(sandbox, "build", *CARD, "--out", str(sandbox / "out"), "--jobs", jobs)
         assert result.returncode == 1
         one_line(result, "error: --jobs must be 1 or more")
+
+
+def test_compile_skips_a_bad_catalogue_and_compiles_the_others(sandbox):
+    from .test_hardening_i18n import RU, RU_PLURAL
+
+    complete_catalogues(sandbox, {"es": ES_PLURAL, "ru": RU_PLURAL})
+    set_header(sandbox / RU, "Plural-Forms", "nplurals=99999999999999999999; plural=0;")
+    result = cli(sandbox, "compile")
+    assert result.returncode == 1
+    one_line(result, f'{RU}:{header_line(sandbox / RU)}: [ru] Plural-Forms cannot be used (nplurals='
+                     f'99999999999999999999 is not a number from 1 to 6); set the header to "Plural-Forms: '
+                     f'{RU_PLURAL}\\n"')
+    assert (sandbox / ES).with_suffix(".mo").is_file()
+    assert not (sandbox / RU).with_suffix(".mo").exists()

@@ -417,12 +417,23 @@ def init(locales: Locales, lang: str) -> Path:
 
 
 def compile_all(locales: Locales) -> list[Path]:
-    """Write messages.mo beside each catalogue (the build itself reads .po through Babel)."""
-    out = []
+    """Write messages.mo beside each catalogue (the build itself reads .po through Babel).
+
+    A catalogue that cannot be read is one line and is skipped; the others are still compiled."""
+    from generator.errors import Problems
+
+    out, problems = [], []
     for lang in locales.available():
-        catalog, _ = locales.read(lang)
+        try:
+            catalog, _ = locales.read(lang)
+        except UserError as exc:
+            problems.append(str(exc))
+            continue
         mo = locales.po_path(lang).with_suffix(".mo")
-        with open(mo, "wb") as f:
-            write_mo(f, catalog, use_fuzzy=False)
+        buf = io.BytesIO()
+        write_mo(buf, catalog, use_fuzzy=False)
+        write_atomic(mo, buf.getvalue())
         out.append(mo)
+    if problems:
+        raise Problems(problems + [f"compiled {len(out)} other catalogue(s)"])
     return out
