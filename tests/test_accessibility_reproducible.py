@@ -45,6 +45,21 @@ def test_a_document_is_the_same_bytes_whatever_was_rendered_before():
     assert alone == after_other
 
 
+def test_the_word_cache_does_not_change_the_bytes():
+    """Shaped words are kept per process (textlayer.shape_frag_word); a document is the same bytes with
+    the cache empty, full of its own words, or full of another document's."""
+    from generator.render.pdf import textlayer
+
+    from .test_accessibility import HI, make
+
+    textlayer.forget_words()
+    cold = make(HI)
+    assert make(HI) == cold
+    textlayer.forget_words()
+    make(dict(HI, p=OTHER, title="क्षेत्र ज्ञान"))
+    assert make(HI) == cold
+
+
 def cli_build(out, *args: str):
     """A build in a process of its own, as a person runs it (each starts with fresh ReportLab state)."""
     run = subprocess.run([sys.executable, "-m", "generator", "--project", str(PROJECT), "build", "--lang", "hi",

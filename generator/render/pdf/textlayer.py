@@ -181,47 +181,101 @@ def _pieces(text: str, clusters: list[int]) -> list[str]:
     return out
 
 
+_WORDS: dict = {}  # a one-frag word's shaping and text plan, by font, size, text (kept per process)
+_UNCHANGED = object()
+
+
+def forget_words():
+    """Empty the process's word cache (the benchmark measures documents without it)."""
+    _WORDS.clear()
+
+
 def shape_frag_word(w, *args, **kwargs):
-    """ReportLab's shapeFragWord, then each glyph given the text it stands for (and a mark its width)."""
+    """ReportLab's shapeFragWord, then each glyph given the text it stands for (and a mark its width).
+
+    Shaping reads only the font, the size and the text, and a worker renders many documents in the
+    same language: a one-frag word's shaping and plan are kept for the process and reused. The plan
+    is applied afresh in every document (virtual characters are numbered per document, in the order
+    words are shaped, which the cache does not change), so the bytes do not depend on the cache."""
+    if len(w) == 2 and not isinstance(w, ttfonts.ShapedFragWord) and type(w[1][1]) is str \
+            and not hasattr(w[1][0], "cbDefn"):
+        f = w[1][0]
+        key = (type(w), f.fontName, f.fontSize, w[1][1], repr(args) if args else "",
+               repr(sorted(kwargs.items())) if kwargs else "")
+        entry = _WORDS.get(key)
+        if entry is None:
+            if len(_WORDS) > 200_000:
+                _WORDS.clear()
+            new = _original_shape(w, *args, **kwargs)
+            entry = _WORDS[key] = _UNCHANGED if new is w else (new.__class__, new[0], _plan(w, new))
+        if entry is _UNCHANGED:
+            return w
+        cls, width, plan = entry
+        return cls([width, *((f, s) for s in _apply(plan, f.fontName))])
     new = _original_shape(w, *args, **kwargs)
     if new is w or len(new) < 2:
         return new
+    shaped = [i for i, item in enumerate(new[1:], 1) if _is_shaped(item)]
+    strings = _apply(_plan(w, new), None, [new[i][0].fontName for i in shaped])
+    for i, string in zip(shaped, strings):
+        new[i] = (new[i][0], string)
+    return new
+
+
+def _is_shaped(item) -> bool:
+    return not hasattr(item[0], "cbDefn") and getattr(item[1], "__shapeData__", None) is not None
+
+
+def _plan(w, new) -> list[tuple[str, list, list]]:
+    """For each shaped string of `new`: its characters, its shape data (marks' widths set) and the
+    glyphs that need a virtual character: (position, glyph id, text, width)."""
     text = "".join(s for f, s in w[1:] if not hasattr(f, "cbDefn"))
     n = len(text)
-    items = [(i, item[1], item[1].__shapeData__) for i, item in enumerate(new[1:], 1)
-             if not hasattr(item[0], "cbDefn") and getattr(item[1], "__shapeData__", None) is not None]
+    items = [(item[0], item[1], item[1].__shapeData__) for item in new[1:] if _is_shaped(item)]
     clusters = [sd.cluster for _, _, data in items for sd in data]
+    plain = [(str(s), data, []) for _, s, data in items]
     if not clusters or min(clusters) < 0 or max(clusters) >= n:
-        return new
+        return plain
     # The common case needs nothing: one glyph per character, each the character it stands for.
     if len(clusters) == n and clusters == list(range(n)) and "".join(str(s) for _, s, _ in items) == text \
             and not any(sd.x_advance == 0 and sd.x_offset < 0 for _, _, data in items for sd in data):
-        return new
+        return plain
     pieces = iter(_pieces(text, clusters))
-    virtual = _doc.virtual
-    for i, s, data in items:
-        chars, data, changed = list(str(s)), list(data), False
-        font = face = None
+    plan = []
+    for frag, s, data in items:
+        chars, data, recipe = str(s), list(data), []
+        face = None
         for j, sd in enumerate(data):
             piece = next(pieces)
             mark = sd.x_advance == 0 and sd.x_offset < 0  # a mark over the glyph before it
             if chars[j] == piece and not mark:
                 continue
-            if font is None:
-                font = pdfmetrics.getFont(new[i][0].fontName)
-                face = font.face
+            if face is None:
+                face = pdfmetrics.getFont(frag.fontName).face
             gid = face.charToGlyph.get(ord(chars[j]))
             if gid is None:
                 continue
             # The glyph's own advance (ReportLab's width for a private-use code is the advance harfbuzz
             # gave where the process first met the glyph, which differs between workers).
             width = -sd.x_offset if mark else face._pdfScale(face.hmetrics[gid][0])
-            chars[j] = virtual(font, gid, piece, width)
             data[j] = sd._replace(width=width)
-            changed = True
-        if changed:
-            new[i] = (new[i][0], ttfonts.ShapedStr("".join(chars), shapeData=data))
-    return new
+            recipe.append((j, gid, piece, width))
+        plan.append((chars, data, recipe))
+    return plan
+
+
+def _apply(plan, font_name, font_names=None) -> list:
+    """The shaped strings of a plan, with this document's virtual characters."""
+    out = []
+    for k, (chars, data, recipe) in enumerate(plan):
+        if recipe:
+            font = pdfmetrics.getFont(font_name or font_names[k])
+            letters = list(chars)
+            for j, gid, piece, width in recipe:
+                letters[j] = _doc.virtual(font, gid, piece, width)
+            chars = "".join(letters)
+        out.append(ttfonts.ShapedStr(chars, shapeData=list(data)))
+    return out
 
 
 def _to_unicode_cmap(fontname, subset):
