@@ -160,6 +160,9 @@ def _pieces(text: str, clusters: list[int]) -> list[str]:
     """The characters of `text` each glyph stands for, from harfbuzz's cluster values (one per
     glyph, in drawing order). Glyphs of one cluster share its characters: read in drawing order
     they spell it (the i-matra glyph of कि, drawn first, stands for क and the consonant glyph for ि)."""
+    ends = [*clusters[1:], len(text)]
+    if all(a < b for a, b in zip(clusters, ends)):  # the usual case: one glyph per cluster, in order
+        return [text[a:b] for a, b in zip(clusters, ends)]
     starts = sorted(set(clusters))
     end_of = {c: (starts[i + 1] if i + 1 < len(starts) else len(text)) for i, c in enumerate(starts)}
     count: dict[int, int] = {}
@@ -240,19 +243,18 @@ def _plan(w, new) -> list[tuple[str, list, list]]:
     if len(clusters) == n and clusters == list(range(n)) and "".join(str(s) for _, s, _ in items) == text \
             and not any(sd.x_advance == 0 and sd.x_offset < 0 for _, _, data in items for sd in data):
         return plain
-    pieces = iter(_pieces(text, clusters))
-    plan = []
+    pieces = _pieces(text, clusters)
+    plan, at = [], 0
     for frag, s, data in items:
         chars, data, recipe = str(s), list(data), []
         face = None
-        for j, sd in enumerate(data):
-            piece = next(pieces)
-            mark = sd.x_advance == 0 and sd.x_offset < 0  # a mark over the glyph before it
-            if chars[j] == piece and not mark:
+        for j, (ch, piece, sd) in enumerate(zip(chars, pieces[at:at + len(data)], data)):
+            mark = sd.x_offset < 0 and sd.x_advance == 0  # a mark over the glyph before it
+            if ch == piece and not mark:
                 continue
             if face is None:
                 face = pdfmetrics.getFont(frag.fontName).face
-            gid = face.charToGlyph.get(ord(chars[j]))
+            gid = face.charToGlyph.get(ord(ch))
             if gid is None:
                 continue
             # The glyph's own advance (ReportLab's width for a private-use code is the advance harfbuzz
@@ -260,6 +262,7 @@ def _plan(w, new) -> list[tuple[str, list, list]]:
             width = -sd.x_offset if mark else face._pdfScale(face.hmetrics[gid][0])
             data[j] = sd._replace(width=width)
             recipe.append((j, gid, piece, width))
+        at += len(data)
         plan.append((chars, data, recipe))
     return plan
 
