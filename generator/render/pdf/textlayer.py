@@ -232,17 +232,22 @@ def _is_shaped(item) -> bool:
 def _plan(w, new) -> list[tuple[str, list, list]]:
     """For each shaped string of `new`: its characters, its shape data (marks' widths set) and the
     glyphs that need a virtual character: (position, glyph id, text, width)."""
-    text = "".join(s for f, s in w[1:] if not hasattr(f, "cbDefn"))
+    text = w[1][1] if len(w) == 2 else "".join(s for f, s in w[1:] if not hasattr(f, "cbDefn"))
     n = len(text)
     items = [(item[0], item[1], item[1].__shapeData__) for item in new[1:] if _is_shaped(item)]
-    clusters = [sd.cluster for _, _, data in items for sd in data]
-    plain = [(str(s), data, []) for _, s, data in items]
-    if not clusters or min(clusters) < 0 or max(clusters) >= n:
-        return plain
-    # The common case needs nothing: one glyph per character, each the character it stands for.
-    if len(clusters) == n and clusters == list(range(n)) and "".join(str(s) for _, s, _ in items) == text \
-            and not any(sd.x_advance == 0 and sd.x_offset < 0 for _, _, data in items for sd in data):
-        return plain
+    if len(items) == 1:
+        data = items[0][2]
+        clusters = [sd.cluster for sd in data]
+        marks = any(sd.x_offset < 0 and sd.x_advance == 0 for sd in data)
+        drawn = str(items[0][1])
+    else:
+        clusters = [sd.cluster for _, _, data in items for sd in data]
+        marks = any(sd.x_offset < 0 and sd.x_advance == 0 for _, _, data in items for sd in data)
+        drawn = "".join(str(s) for _, s, _ in items)
+    if not clusters or min(clusters) < 0 or max(clusters) >= n \
+            or (not marks and drawn == text and clusters == list(range(n))):
+        # nothing to do: one glyph per character, each the character it stands for
+        return [(str(s), data, []) for _, s, data in items]
     pieces = _pieces(text, clusters)
     plan, at = [], 0
     for frag, s, data in items:
