@@ -317,3 +317,19 @@ def test_explain_unit():
            "row 685.6)> with cell(0,0) containing\n'<TaggedParagra even with line spacing at 90%; shorten the text")
     assert _explain(job, raw) == ("a box (an urgent callout or a table) is taller than a whole column or page even "
                                   "with line spacing at 90%; shorten the text")
+
+
+def test_the_clinic_file_beside_the_output_is_not_someone_elses(sandbox, tmp_path):
+    """A clinic keeps its clinic file in the folder it prints from: that alone is not refused."""
+    out = tmp_path / "clinic-folder"
+    out.mkdir()
+    (out / "clinic.toml").write_text('[clinic]\nname = "Clinic Alpha"\n')
+    result = cli(sandbox, "build", *CARD, "--out", str(out), "--clinic", str(out / "clinic.toml"))
+    assert result.returncode == 0, result.stderr[-2000:]
+    (out / "budget.xlsx").write_bytes(b"x")
+    (out / "manifest.json").unlink()
+    (out / ".net-leaflets.lock").unlink()
+    result = cli(sandbox, "build", *CARD, "--out", str(out), "--clinic", str(out / "clinic.toml"))
+    assert result.returncode == 1
+    one_line(result, f"error: {out}: folder is not empty and is not an output of this program (budget.xlsx, en); "
+                     f"choose a new or empty folder, or add --force to build into it (its files are left alone)")

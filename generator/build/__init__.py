@@ -270,7 +270,7 @@ def build(settings: Settings, langs=None, handouts=None, products=None, paper="a
     own_pdf = re.compile(rf"(?:{'|'.join(map(re.escape, sorted(known)))})-(?:{'|'.join(map(re.escape, PRODUCTS))})"
                          rf"-[a-z0-9-]+\.pdf\Z")
     out = settings.out
-    with OutputFolder(out, settings.force):
+    with OutputFolder(out, settings.force, [settings.clinic_path, ws.clinic.logo]):
         try:
             _build_into(settings, ws, digests, summary, langs, handouts, products, paper, jobs, progress,
                         lambda folder, name: name == MANIFEST if folder == out else bool(own_pdf.match(name)),

@@ -100,8 +100,11 @@ def describe_oserror(exc: OSError, path: Path, doing: str) -> UserError:
 class OutputFolder:
     """The locked output folder for one build: `with OutputFolder(out, force): ...`."""
 
-    def __init__(self, out: Path, force: bool = False):
+    def __init__(self, out: Path, force: bool = False, inputs=()):
         self.out, self.force = out, force
+        # The build's own input files (the clinic file and its logo) may sit in the folder: they are
+        # read, never written, and do not make the folder someone else's.
+        self.inputs = {Path(p).name for p in inputs if p and Path(p).resolve().parent == out.resolve()}
         self._fd = None
 
     def __enter__(self) -> OutputFolder:
@@ -126,7 +129,7 @@ class OutputFolder:
         lock = self.out / LOCK
         if (lock.is_file() and not lock.is_symlink()) or _is_our_manifest(self.out / MANIFEST):
             return ""
-        names = sorted(n for n in os.listdir(self.out) if n not in HARMLESS)
+        names = sorted(n for n in os.listdir(self.out) if n not in HARMLESS and n not in self.inputs)
         return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
     def _lock(self):
