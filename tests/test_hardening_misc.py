@@ -150,3 +150,20 @@ def test_compile_skips_a_bad_catalogue_and_compiles_the_others(sandbox):
                      f'{RU_PLURAL}\\n"')
     assert (sandbox / ES).with_suffix(".mo").is_file()
     assert not (sandbox / RU).with_suffix(".mo").exists()
+
+
+def test_a_huge_catalogue_costs_no_memory(sandbox):
+    """A sparse 1.5 GB .po under a 1 GB memory limit: hashed in blocks for the rebuild digest, then refused."""
+    import resource
+
+    complete_catalogues(sandbox, {"es": ES_PLURAL})
+    po = sandbox / ES
+    with open(po, "r+b") as f:
+        f.truncate(3 << 29)  # sparse: no disk space used
+    result = subprocess.run([sys.executable, "-m", "generator", "--project", str(sandbox), "build", "--lang", "es",
+                             "--lang", "en", "--handout", "carcinoid-syndrome", "--product", "card", "--out",
+                             str(sandbox / "out")], cwd=PROJECT, capture_output=True, text=True, timeout=300,
+                            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30)))
+    one_line(result, f"{ES}: catalogue is 1610.6 MB, more than the 4 MB a catalogue may be; it is not a translation "
+                     f"of these handouts")
+    assert (sandbox / "out" / CARD_PDF).is_file()

@@ -17,10 +17,20 @@ PACKAGE = Path(__file__).resolve().parent.parent  # generator/
 
 
 def _hash_files(*paths: Path) -> str:
+    """Streamed, so a huge input (a hostile multi-gigabyte .po) costs time, never memory; the
+    checks then refuse it. Anything that is not a regular file (a FIFO, a device) is not read."""
     h = hashlib.sha256()
     for path in paths:
         h.update(str(path.name).encode())
-        h.update(path.read_bytes() if path.is_file() else b"<missing>")
+        if not path.is_file():
+            h.update(b"<missing>")
+            continue
+        try:
+            with open(path, "rb") as f:
+                for block in iter(lambda: f.read(1 << 20), b""):
+                    h.update(block)
+        except OSError:
+            h.update(b"<unreadable>")
     return h.hexdigest()
 
 
