@@ -459,10 +459,9 @@ def cached_checks(project: Path, langs: list[str], digests) -> dict[str, list[st
     cache = {k: v for k, v in cache.items() if isinstance(v, dict) and isinstance(v.get("problems"), list)}
     sources = sorted((project / "content" / "handouts").glob("*.yaml")) + sorted(
         (Path(__file__).resolve().parent.parent / "layout" / "templates").glob("*.j2")) + [project / "locales" / "identical-ok.txt", project / "locales" / "numbers-ok.txt"]
-    h = hashlib.sha256(code().encode())
-    for path in sources:
-        h.update(path.read_bytes() if path.is_file() else b"")
-    shared = h.hexdigest()
+    from generator.build.digests import _hash_files
+
+    shared = hashlib.sha256((code() + _hash_files(*sources)).encode()).hexdigest()  # streamed, never read whole
     keys = {lang: shared + digests.language(lang) for lang in langs}
     stale = [lang for lang in langs if cache.get(lang, {}).get("key") != keys[lang]]
     if stale:
