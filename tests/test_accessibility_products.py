@@ -184,6 +184,40 @@ def test_pdfua_checker_finds_nothing(workspace, product, monkeypatch, tmp_path):
         assert "Tagged:          yes" in info, job.label()
 
 
+def to_unicode(font) -> dict[int, str]:
+    """A simple font's ToUnicode CMap as {code: text} (bfchar entries, as ReportLab writes them)."""
+    data = font.ToUnicode.read_bytes().decode("latin-1")
+    out = {}
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", data, re.S):
+        for code, text in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]*)>", block):
+            out[int(code, 16)] = bytes.fromhex(text).decode("utf-16-be")
+    return out
+
+
+def test_every_glyph_shown_maps_to_text(workspace, monkeypatch):
+    """No code shown on a page maps to nothing, to U+0000, or to a private-use character (PDF/UA-1
+    7.21.7; ReportLab used to map Devanagari conjuncts to U+E000...)."""
+    for job in jobs(workspace, "leaflet", SAMPLE_LANGS)[::3]:
+        pdf, _root = rendered(workspace, job, monkeypatch)
+        doc = pikepdf.open(io.BytesIO(pdf))
+        for page in doc.pages:
+            fonts = page.Resources.Font
+            maps = {name: to_unicode(fonts[name]) for name in fonts.keys()}
+            current = None
+            for operands, op in pikepdf.parse_content_stream(page):
+                op = str(op)
+                if op == "Tf":
+                    current = str(operands[0])
+                elif op in ("Tj", "TJ"):
+                    strings = [operands[0]] if op == "Tj" else [x for x in operands[0] if isinstance(x, pikepdf.String)]
+                    for string in strings:
+                        for code in bytes(string):
+                            text = maps[current].get(code)
+                            assert text and "\x00" not in text, (job.label(), current, code)
+                            assert not any("\ue000" <= ch <= "\uf8ff" or ord(ch) >= 0xF0000 for ch in text), \
+                                (job.label(), current, code, text)
+
+
 def struct_texts(path: Path) -> list[str]:
     """The text of each block-level structure element (with its inline Spans), in the order of the
     structure tree, as `pdfinfo -struct-text` prints it."""
