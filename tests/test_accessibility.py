@@ -317,3 +317,29 @@ def test_pdfinfo_says_tagged(tmp_path):
                             check=True).stdout
     roles = [line.split()[0] for line in struct.splitlines() if line.strip() and not line.strip().startswith(('"', "/"))]
     assert roles[:4] == ["Document", "H1", "H2", "P"]
+
+
+def test_logo_note_and_write_in_lines(tmp_path):
+    """A logo is a Figure with its alternative text (or an artifact when it says so), a Note callout
+    has the ID PDF/UA wants, and a write-in field's label is text while its lines are furniture."""
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (40, 20), (11, 85, 99)).save(logo)
+    xml = f"""<document width="300" height="300" lang="en" dir="ltr" title="t" author="Example Clinic">
+      <style name="body" size="10"/>
+      <page-template id="p"><frame id="a" x="10" y="10" width="280" height="230"/>
+        <draw><image path="{logo}" x="10" y="250" width="80" height="40"/>
+              <image path="{logo}" x="200" y="250" width="80" height="40" tag="Artifact"/></draw></page-template>
+      <story><callout tag="Note"><para style="body">Take this card to every appointment.</para></callout>
+             <lines style="body" count="2" gap="18">Name:</lines></story></document>"""
+    pdf = pikepdf.open(io.BytesIO(render(xml, FontStack("en"), frozenset([str(logo)])).pdf))
+    assert tree(pdf.Root.StructTreeRoot) == [["Document", [["Figure", []], ["Note", [["P", []]]], ["P", []]]]]
+    roles = dict(elements(pdf.Root.StructTreeRoot))
+    assert str(roles["Figure"].Alt) == "Example Clinic"
+    assert str(roles["Note"].ID) == "note-1"
+    ops = marked_text_ops(pdf)
+    images = [stack for op, stack in ops if op == "Do"]
+    assert len(images) == 2 and sum(1 for s in images if s[0][0] == "/Artifact") == 1
+    rules = [stack for op, stack in ops if op == "S"]
+    assert rules and all(any(tag == "/Artifact" for tag, _ in s) for s in rules)
