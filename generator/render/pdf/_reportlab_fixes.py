@@ -29,9 +29,12 @@ PDFTextObject.setRise = _set_rise
 # a line has the ideographic comma and full stop but not the full-width comma, colon,
 # semicolon, question and exclamation marks or closing quotes that Simplified Chinese
 # uses, so "，" or "？" could begin a line. Paragraph reads this module global when it
-# wraps CJK text.
+# wraps CJK text in several style runs, textsplit.wordSplit its own copy for a single run:
+# both are extended.
+from reportlab.lib import textsplit as _textsplit  # noqa: E402
 from reportlab.platypus import paragraph as _paragraph  # noqa: E402
 
 _CJK_CLOSING = "\uff0c\uff1a\uff1b\uff1f\uff01\u300b\u3009\u201d\u2019\uff0e\u2026"
-_paragraph.ALL_CANNOT_START = _paragraph.ALL_CANNOT_START + "".join(
-    c for c in _CJK_CLOSING if c not in _paragraph.ALL_CANNOT_START)
+for _module in (_paragraph, _textsplit):
+    _module.ALL_CANNOT_START = _module.ALL_CANNOT_START + "".join(
+        c for c in _CJK_CLOSING if c not in _module.ALL_CANNOT_START)
