@@ -23,7 +23,8 @@ from generator.markup import MarkupProblem, parse_inline
 LETTERS = re.compile(r"[^\W\d_]+")
 # Web addresses as the content writes them: with a scheme, www., or a bare domain (netrf.org, cancer.ca).
 URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'()\[\]]+|(?<![A-Za-z0-9@.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+"
-                 r"(?:org|com|net|gov|edu|info|ca|uk|us|au|nz|ie|eu|int)(?:/[^\s<>\"'()\[\]]*)?(?![A-Za-z0-9-])", re.I)
+                 r"(?:org|com|net|gov|edu|info|health|io|int|eu|ca|uk|us|au|nz|ie|fr|de|es|it|nl|in|cn|ru|vn|za|ae|sa|eg|mx|br|ph)"
+                 r"(?:/[^\s<>\"'()\[\]]*)?(?![A-Za-z0-9-])", re.I)
 # Phone-like: at least 7 digits, with spaces, dots, dashes or brackets between groups.
 PHONE = re.compile(r"\+?\(?\d[\d\s().\-\u00a0]{5,}\d")
 # A number: digits with at most one separator between digit groups (1,000 / 1 000 / 2.5 / 2,5).
