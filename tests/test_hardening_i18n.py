@@ -424,3 +424,21 @@ def test_every_babel_plural_table_parses_and_cldr_suggestions_exist():
     for lang in ("ar", "ru", "pl", "fr", "hi", "zh", "ja", "ko", "he", "cy", "ga", "tr", "fa", "bn", "ta", "so",
                  "tl", "pt_BR", "zh_Hant"):
         assert suggestion(lang), lang
+
+
+def test_an_unbreakable_word_is_caught(langs):
+    """A 300-letter word cannot wrap: it made an urgent callout taller than a page (a ReportLab LayoutError)."""
+    po = langs / ES
+    msgid = "Severe watery diarrhea and you feel dizzy, very weak or pee very little"
+    set_msgstr(po, msgid, "Diarrea" + "x" * 300)
+    one_line(check(langs), f"{at(po, msgid)}: [es] msgid {msgid[:50]!r}: a word of 307 characters (Diarreaxxxxxxxxxxxxx...) "
+                           f"cannot be broken across lines; use spaces between words")
+
+
+def test_long_words_that_are_fine():
+    from generator.i18n.checks import _unbreakable
+
+    assert _unbreakable("See https://www.example.org/" + "a" * 80 + " for more.") is None  # an address
+    assert _unbreakable("嫌铬粒蛋白A（CgA）是其中一种标志物。患NET时它常常会升高，但并非总是如此。某些抑制胃酸的药物也会使它升高。") is None
+    assert _unbreakable("न्यूरोफ़ाइब्रोमैटोसिस and anesthésiologiste") is None
+    assert _unbreakable("<b>" + "x" * 46 + "</b>") == "x" * 46

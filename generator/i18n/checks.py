@@ -18,7 +18,7 @@ from generator.i18n.extract import required_messages
 from generator.errors import UserError, where
 from generator.i18n import locale_for
 from generator.i18n.plurals import mismatch, suggestion
-from generator.markup import MarkupProblem, parse_inline
+from generator.markup import MarkupProblem, parse_inline, plain
 
 LETTERS = re.compile(r"[^\W\d_]+")
 # Web addresses as the content writes them: with a scheme, www., or a bare domain (netrf.org, cancer.ca).
@@ -145,6 +145,10 @@ def _string_problems(source: str, text: str, sources: list[str], allowlist: set[
         parse_inline(text)
     except MarkupProblem as exc:
         return [f"translation markup: {exc}"]
+    long_word = _unbreakable(text)
+    if long_word:
+        out.append(f"a word of {len(long_word)} characters ({long_word[:20]}...) cannot be broken across lines; "
+                   f"use spaces between words")
     # Placeholders as a multiset: {providers}{providers} would print the number twice.
     wanted = Counter()
     for s in sources:
@@ -173,6 +177,25 @@ def _string_problems(source: str, text: str, sources: list[str], allowlist: set[
             chars = ", ".join(f"{c!r} U+{ord(c):04X}" for c in sorted(missing))
             out.append(f"no font for {chars}; use another character or add a font for it")
     return out
+
+
+MAX_WORD = 45  # measured: the longest word in the shipped catalogues is 21 characters (Hindi), English 17
+# Scripts written without spaces between words (line breaking does not need them).
+_NO_SPACES = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u0f00-\u0fff\u3040-\u30ff\u3400-\u9fff"
+                        "\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+
+
+def _unbreakable(text: str) -> str | None:
+    """A word longer than MAX_WORD (web addresses and placeholders aside) in a script that uses
+    spaces: it cannot be wrapped, so a box that must hold it grows past its column or card."""
+    try:
+        words = plain(text)
+    except MarkupProblem:
+        return None
+    for word in re.split(r"[\s/\u2014\u2013-]+", URL.sub(" ", PLACEHOLDER.sub(" ", words))):
+        if len(word) > MAX_WORD and not _NO_SPACES.search(word) and LETTERS.search(word):
+            return word
+    return None
 
 
 def _native_digits(text: str) -> str:
