@@ -49,11 +49,12 @@ def test_one_template_rebuilds_only_that_product(tmp_path):
     shutil.copytree(PROJECT, copy, ignore=shutil.ignore_patterns(".venv", ".cache", "output", ".git", "__pycache__"))
     args = ("--lang", "en", "--handout", "carcinoid-syndrome", "--paper", "a4")
     out = copy / "output"
-    assert run_build(copy, out, *args, code=copy).startswith("built 4,")
+    first = run_build(copy, out, *args, code=copy)
+    built = int(first.split()[1].rstrip(","))
+    assert first.startswith("built ") and built >= 4
     template = copy / "generator" / "layout" / "templates" / "poster.xml.j2"
-    template.write_text(template.read_text(encoding="utf-8").replace('{% set qr = 130 %}', '{% set qr = 140 %}'),
-                        encoding="utf-8")
-    assert run_build(copy, out, *args, code=copy).startswith("built 1, unchanged 3,")
+    template.write_text(template.read_text(encoding="utf-8") + "{# a changed template #}\n", encoding="utf-8")
+    assert run_build(copy, out, *args, code=copy).startswith(f"built 1, unchanged {built - 1},")
 
 
 def test_two_clean_builds_are_byte_identical(tmp_path):
