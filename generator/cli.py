@@ -178,6 +178,8 @@ def cmd_print_pack(args) -> int:
             print(f"{what} {name}: left out of this build ({len(problems)} problem(s) above)", file=sys.stderr)
     for line in summary.failed:
         print(f"failed: {line}", file=sys.stderr)
+    print(f"print-pack: parts built {summary.built}, unchanged {summary.unchanged}, failed {len(summary.failed)}",
+          file=sys.stderr)
     for line in result.problems:
         print(f"print-pack: {line}", file=sys.stderr)
     for pack in result.packs:

@@ -65,8 +65,10 @@ def print_packs(settings, langs=None, paper: str = "auto", jobs=None, progress=s
 
     if paper not in ("auto", "all", "a4", "a3", "letter", "tabloid"):
         _pack_papers("", paper)
+    import generator.build as b
+
     summary = build(settings, langs, None, list(PACK_PRODUCTS), "all" if paper == "all" else paper, jobs, progress)
-    ws = Workspace(settings)
+    ws = b._WORKSPACE or Workspace(settings)  # the build's own: content, catalogues and fonts already loaded
     langs = langs or ["en", *ws.locales.shipped()]
     result = PackResult()
     manifest = Manifest(settings.out)
