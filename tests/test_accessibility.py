@@ -242,13 +242,26 @@ def test_an_unknown_role_is_one_clear_error():
 
 @pytest.mark.parametrize("values", [AR, HI, ZH], ids=["ar", "hi", "zh_CN"])
 def test_latin_runs_in_another_script_are_english(values, tmp_path):
-    """"NET" inside Arabic, Hindi or Chinese text is a Span with /Lang (en), inside its paragraph."""
+    """"NET" inside Arabic, Hindi or Chinese text is a marked sequence of its paragraph's with
+    /Lang (en), next to the paragraph's other runs (not nested in them)."""
     data = make(values)
     pdf = pikepdf.open(io.BytesIO(data))
-    spans = [(el, parent) for role, parent in elements(pdf.Root.StructTreeRoot)
-             for el in kids(parent) if isinstance(el, pikepdf.Dictionary) and str(el.get("/S")) == "/Span"]
-    english = [el for el, parent in spans if str(el.get("/Lang")) == "en"]
-    assert english and all(str(parent.S) != "/Document" for _, parent in spans)
+    nums = list(pdf.Root.StructTreeRoot.ParentTree.Nums)
+    owners = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    english = []
+    for index, page in enumerate(pdf.pages):
+        depth = 0
+        for operands, op in pikepdf.parse_content_stream(page):
+            if str(op) in ("BDC", "BMC"):
+                props = operands[1] if len(operands) > 1 else None
+                if isinstance(props, pikepdf.Dictionary) and "/Lang" in props:
+                    assert depth == 0, "a language run is not nested in another marked sequence"
+                    english.append((str(props.Lang), str(owners[index][int(props.MCID)].S)))
+                depth += 1
+            elif str(op) == "EMC":
+                depth -= 1
+    assert english and {lang for lang, _ in english} == {"en"}
+    assert {role for _, role in english} <= {"/P", "/H1", "/H2", "/LBody", "/BibEntry"}
     assert str(pdf.Root.Lang) == values["lang"]
     path = tmp_path / "t.pdf"
     path.write_bytes(data)

@@ -247,7 +247,7 @@ def test_structure_is_in_reading_order(workspace, lang, monkeypatch, tmp_path):
     Figure has alternative text."""
     import pikepdf
 
-    from .test_accessibility import elements
+    from .test_accessibility import elements, kids
 
     job = jobs(workspace, "leaflet", [lang])[0]
     pdf, root = rendered(workspace, job, monkeypatch)
@@ -273,8 +273,8 @@ def test_structure_is_in_reading_order(workspace, lang, monkeypatch, tmp_path):
         assert tree[0][0] == "Document"
         for role, el in tree:
             if role == "L":
-                assert {str(k.S) for k in el.K} == {"/LI"}
+                assert {str(k.S) for k in kids(el)} == {"/LI"}
             if role == "LI":
-                assert [str(k.S) for k in el.K] == ["/Lbl", "/LBody"]
+                assert [str(k.S) for k in kids(el)] == ["/Lbl", "/LBody"]
             if role == "Figure":
                 assert str(el.get("/Alt", "")).strip()

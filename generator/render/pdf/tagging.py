@@ -14,16 +14,16 @@ a page first (the title band), then the flowing text frame by frame (templates p
 the first frame on the right in right-to-left documents). Elements created for a
 block that is split across columns or pages are shared by its parts.
 
-A paragraph's text is marked run by run, inside its text object (TaggedText): the
-paragraph's own runs are MCIDs of its element, and a run that needs more is a Span
-element of its own, a sibling sequence, never a nested one:
+A paragraph's text is marked run by run, inside its text object (TaggedText): each run
+is a marked sequence with an MCID of the paragraph's element, and a run that needs more
+carries it in its own property list, a sibling sequence, never a nested one:
 - a run in another language: in a document not written in Latin letters (Arabic,
   Hindi, Chinese, Russian), a run of Latin letters such as "NET" or "Ga-68 DOTATATE"
-  is a Span with /Lang (en);
+  is `/Span <</MCID 7 /Lang (en)>> BDC`;
 - a shaped letter with stacked marks (मुँ), or drawn with more glyphs than it has
-  characters (Noto Sans Devanagari draws ई as इ and a mark), is a Span with
-  /ActualText: see textlayer.cluster_spans; every glyph also has the right text in the
-  fonts' ToUnicode maps (textlayer.py).
+  characters (Noto Sans Devanagari draws ई as इ and a mark), has /ActualText there:
+  see textlayer.cluster_spans; every glyph also has the right text in the fonts'
+  ToUnicode maps (textlayer.py).
 Nesting a property-only span (`/Span <</Lang (en)>> BDC`) inside an MCID sequence is
 valid PDF, but poppler (22.12) ends the MCID at the inner EMC: its structure text
 lost the rest of the paragraph. Paragraph backgrounds are artifacts. Figures and list
@@ -179,17 +179,18 @@ class Tagger:
             self.owner = outer
 
     def mark_runs(self, canvas, pieces: list[tuple[str, dict | None]], draw) -> str:
-        """Operators for text runs of the owner, each a marked sequence: the owner's own MCID, or a Span
-        child (with /Lang or /ActualText) for a run that needs one. Right-to-left runs, drawn left to
-        right, are listed in the structure from the right (reading order)."""
+        """Operators for text runs of the owner, each a marked sequence with an MCID of the owner's; a run
+        that needs more says so in its own property list, a /Span with /Lang or /ActualText (no structure
+        element of its own: a Chinese leaflet has a hundred "NET"s, and each element is an object of
+        its own in a PDF 1.4 file). Right-to-left runs, drawn left to right, are listed in the
+        structure from the right (reading order)."""
         owner = self.owner
         start = len(owner.kids)
         out = []
         for piece, attrs in pieces:
             if attrs:
-                span = self.node("Span", owner, **attrs)
-                props = "".join(f" /ActualText {pdf_text_hex(v)}" for k, v in attrs.items() if k == "ActualText")
-                out.append(f"/Span <</MCID {self.mcid(canvas, span)}{props}>> BDC {draw(piece)} EMC")
+                props = "".join(f"/{k} {pdf_string(v)}" for k, v in attrs.items() if v != self.lang)
+                out.append(f"/Span <</MCID {self.mcid(canvas, owner)}{props}>> BDC {draw(piece)} EMC")
             else:
                 out.append(f"/{owner.role} <</MCID {self.mcid(canvas, owner)}>> BDC {draw(piece)} EMC")
         if self.rtl_runs and len(pieces) > 1:
@@ -272,12 +273,16 @@ class Tagger:
         return content
 
     def _element(self, node: Node, index: dict, number) -> str:
+        """One StructElem, written tight: a leaflet has a few hundred of them as separate objects (PDF
+        1.4 has no object streams), so /Type (optional) is left out, a single kid is not put in an
+        array, and no space is written where PDF needs none. That kept a tagged Chinese leaflet, whose
+        many "NET"s are each a Span, under the 150 KB a leaflet may weigh."""
         ref = lambda n: "%d 0 R" % number("NETStruct%d" % index[id(n)])  # noqa: E731
         page = lambda p: "%d 0 R" % number("Page%d" % (p + 1))  # noqa: E731
         own_pages = node.pages()
         home = own_pages[0] if own_pages else None
         parent = ref(node.parent) if node.parent is not None else f"{number('NETStructTreeRoot')} 0 R"
-        parts = [f"/Type /StructElem /S /{node.role} /P {parent}"]
+        parts = [f"/S/{node.role}/P {parent}"]
         if home is not None:
             parts.append(f"/Pg {page(home)}")
         kids = []
@@ -287,16 +292,16 @@ class Tagger:
             elif kid[0] == home:
                 kids.append(str(kid[1]))
             else:
-                kids.append(f"<< /Type /MCR /Pg {page(kid[0])} /MCID {kid[1]} >>")
-        parts.append(f"/K [{' '.join(kids)}]")
+                kids.append(f"<</Type/MCR/Pg {page(kid[0])}/MCID {kid[1]}>>")
+        parts.append(f"/K {kids[0]}" if len(kids) == 1 else f"/K[{' '.join(kids)}]")
         for key, value in node.attrs.items():
             if key == "A":
-                attrs = " ".join(f"/{k} /{v}" if isinstance(v, str) else f"/{k} [{' '.join(map(str, v))}]"
-                                 for k, v in value.items())
-                parts.append(f"/A << {attrs} >>")
+                attrs = "".join(f"/{k}/{v}" if isinstance(v, str) else f"/{k}[{' '.join(map(str, v))}]"
+                                for k, v in value.items())
+                parts.append(f"/A<<{attrs}>>")
             else:
-                parts.append(f"/{key} {pdf_string(value)}")
-        return f"<< {' '.join(parts)} >>"
+                parts.append(f"/{key}{pdf_string(value)}")
+        return f"<<{''.join(parts)}>>"
 
 
 class _Raw(PDFObject):
