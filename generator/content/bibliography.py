@@ -9,6 +9,7 @@ so a reader or reviewer can check the fact (load.py enforces it for cited ones).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from generator.content.model import ID, Reference
@@ -74,8 +75,10 @@ def _entry_problems(path: Path, entry: Map, rid: str, kind: str) -> list[str]:
         if not isinstance(authors, Seq) or not authors or not all(isinstance(a, str) for a in authors):
             out.append(f"{at('authors')}: 'authors' of reference '{rid}' must be a list such as "
                        f"[Singh S, Granberg D]")
-    if "year" in entry and not isinstance(entry["year"], (int, str)):
-        out.append(f"{at('year')}: 'year' of reference '{rid}' must be a year such as 2017")
+    year = entry.get("year")
+    if year is not None and not (isinstance(year, int) and not isinstance(year, bool) and 1800 < year < 2200
+                                 or isinstance(year, str) and re.match(r"^(18|19|20|21)\d\d\b", year)):
+        out.append(f"{at('year')}: 'year' of reference '{rid}' must be a year such as 2017 (or \"2023 Jan-\")")
     if "accessed" in entry and not isinstance(entry["accessed"], dt.date):
         out.append(f"{at('accessed')}: 'accessed' of reference '{rid}' must be the date it was read, YYYY-MM-DD")
     if "url" in entry and not str(entry["url"]).startswith(("https://", "http://")):

@@ -47,11 +47,14 @@ class _Checker:
                 ok = False
         return ok
 
-    def msg(self, value, what: str, role: str, implicit: dict | None = None) -> Msg | None:
+    def msg(self, value, what: str, role: str, implicit: dict | None = None, at: int | None = None) -> Msg | None:
         """A translatable string: plain text, or a map {text, note, context, vars}.
 
-        `implicit` vars are given by the surrounding content (the {n} of a plural form)."""
+        `implicit` vars are given by the surrounding content (the {n} of a plural form); `at` is
+        the line to name when the value carries none (a number, a missing key)."""
         self.role = role
+        if value is _MISSING:
+            return None  # the missing key is reported by keys()
         if isinstance(value, Map):
             if not self.keys(value, ("text",), ("note", "context", "vars"), what):
                 return None
@@ -62,9 +65,9 @@ class _Checker:
             msg = Msg(str(text), self.file, text.line, _opt_str(value.get("context")), _opt_str(value.get("note")))
             msg.vars = self.vars(value.get("vars", Map()), what) if "vars" in value else dict(implicit or {})
         elif isinstance(value, str):
-            msg = Msg(str(value), self.file, value.line, vars=dict(implicit or {}))
+            msg = Msg(str(value), self.file, getattr(value, "line", None) or at or 0, vars=dict(implicit or {}))
         else:
-            self.fail(_line(value), f"{what} must be text")
+            self.fail(_line(value) or at or 0, f"{what} must be text")
             return None
         msg.role, msg.section = role, self.section
         self.text_rules(msg, what)
@@ -136,7 +139,7 @@ class _Checker:
             return []
         if most and len(value) > most:
             self.fail(value, f"{what} has {len(value)} items; keep it to {most} at most")
-        return [m for i, v in enumerate(value, 1) if (m := self.msg(v, f"{what} item {i}", role))]
+        return [m for i, v in enumerate(value, 1) if (m := self.msg(v, f"{what} item {i}", role, at=value.line))]
 
     def cite(self, m: Map, what: str) -> list[str]:
         value = m.get("cite", Seq())
@@ -160,7 +163,7 @@ class _Checker:
             self.fail(m, f"{what}: uncited {kind} in a clinical section; add cite: [reference id] (every fact "
                          f"needs a source), or mark the section 'clinical: false' if it states no fact")
         if kind == "paragraph":
-            block.text = self.msg(m["paragraph"], f"{what} paragraph", "paragraph")
+            block.text = self.msg(m["paragraph"], f"{what} paragraph", "paragraph", at=m.key_lines["paragraph"])
         elif kind == "bullets":
             block.items = self.msgs(m["bullets"], f"{what} bullets", "bullet")
         elif kind == "facts":
@@ -184,7 +187,7 @@ class _Checker:
                 continue
             self.role = "key figure"
             figure = self.var("figure", item["figure"], f"{what} fact {i}", item.key_lines["figure"])
-            label = self.msg(item["label"], f"{what} fact {i} label", "key figure label")
+            label = self.msg(item["label"], f"{what} fact {i} label", "key figure label", at=item.key_lines["label"])
             if figure and label:
                 out.append(Fact(figure, label))
         return out
@@ -200,10 +203,12 @@ class _Checker:
         if block.level not in LEVELS:
             self.fail(c.key_lines.get("level", c.line),
                       f"{what}: callout level '{block.level}' must be one of {', '.join(LEVELS)}")
-        role = f"callout {{}}:{block.level}"
-        block.title = self.msg(c.get("title", ""), f"{what} callout title", role.format("title"))
-        block.items = self.msgs(c["items"], f"{what} callout items", role.format("item")) if "items" in c else []
-        block.text = self.msg(c["text"], f"{what} callout text", role.format("text")) if "text" in c else None
+        role = lambda part: f"callout {part}:{block.level}"  # noqa: E731
+        block.title = self.msg(c.get("title", _MISSING), f"{what} callout title", role("title"),
+                               at=c.key_lines.get("title", c.line))
+        block.items = self.msgs(c["items"], f"{what} callout items", role("item")) if "items" in c else []
+        block.text = (self.msg(c["text"], f"{what} callout text", role("text"), at=c.key_lines.get("text"))
+                      if "text" in c else None)
         if "text" not in c and "items" not in c:
             self.fail(c, f"{what}: callout needs 'items' or 'text'")
         return block
@@ -251,7 +256,7 @@ class _Checker:
                 self.fail(s.key_lines["clinical"], f"{what}: 'clinical: false' needs an editorial note saying "
                                                    f"why this section states no fact that needs a source")
             self.section = None
-            heading = self.msg(s.get("heading", ""), f"{what} heading", "heading")
+            heading = self.msg(s.get("heading", _MISSING), f"{what} heading", "heading", at=s.key_lines.get("heading", s.line))
             self.section = heading.text if heading else None
             blocks_raw = s.get("blocks")
             if not isinstance(blocks_raw, Seq) or not blocks_raw:
@@ -293,8 +298,9 @@ class _Checker:
                 continue
             if not self.keys(item, ("term", "meaning"), (), f"glossary item {i}"):
                 continue
-            term = self.msg(item["term"], f"glossary item {i} term", "glossary term")
-            meaning = self.msg(item["meaning"], f"glossary item {i} meaning", "glossary meaning")
+            term = self.msg(item["term"], f"glossary item {i} term", "glossary term", at=item.key_lines["term"])
+            meaning = self.msg(item["meaning"], f"glossary item {i} meaning", "glossary meaning",
+                               at=item.key_lines["meaning"])
             if term and meaning:
                 out.append(Term(term, meaning))
         return out
@@ -306,10 +312,10 @@ class _Checker:
             return None
         if not self.keys(p, ("headline", "symptoms", "action"), ("emergency", "cite"), "poster"):
             return None
-        headline = self.msg(p["headline"], "poster headline", "poster headline")
+        headline = self.msg(p["headline"], "poster headline", "poster headline", at=p.key_lines["headline"])
         symptoms = self.msgs(p["symptoms"], "poster symptoms", "poster symptom", most=6)
         emergency = self.callout(p["emergency"], "poster emergency", level="emergency") if "emergency" in p else None
-        action = self.msg(p["action"], "poster action", "poster action")
+        action = self.msg(p["action"], "poster action", "poster action", at=p.key_lines["action"])
         cite = self.cite(p, "poster")
         if not cite:
             self.fail(p, "poster: add cite: [reference id] for its signs")
@@ -324,8 +330,8 @@ class _Checker:
             return None
         if not self.keys(k, ("title", "statement", "fields", "for_staff"), ("cite",), "card"):
             return None
-        title = self.msg(k["title"], "card title", "card title")
-        statement = self.msg(k["statement"], "card statement", "card statement")
+        title = self.msg(k["title"], "card title", "card title", at=k.key_lines["title"])
+        statement = self.msg(k["statement"], "card statement", "card statement", at=k.key_lines["statement"])
         fields = self.msgs(k["fields"], "card fields", "card field", most=6)
         for_staff = self.msgs(k["for_staff"], "card for_staff", "card for staff", most=6)
         cite = self.cite(k, "card")
@@ -334,6 +340,9 @@ class _Checker:
         if title and statement:
             return Card(title, statement, fields, for_staff, cite)
         return None
+
+
+_MISSING = object()  # a key that is not there (keys() reports it once)
 
 
 def _line(node) -> int:
@@ -371,8 +380,8 @@ def load_handout(path: Path) -> tuple[Handout | None, list[str]]:
     version = doc.get("version")
     if not isinstance(version, str):
         c.fail(doc.key_lines.get("version", 1), "'version' must be text in quotes, such as \"2.0\"")
-    title = c.msg(doc.get("title", ""), "title", "title")
-    summary = c.msg(doc.get("summary", ""), "summary", "summary")
+    title = c.msg(doc.get("title", _MISSING), "title", "title", at=doc.key_lines.get("title", 1))
+    summary = c.msg(doc.get("summary", _MISSING), "summary", "summary", at=doc.key_lines.get("summary", 1))
     key_points = c.key_points(doc)
     sections = c.sections(doc)
     glossary = c.glossary(doc)
