@@ -103,6 +103,12 @@ def main(argv=None) -> int:
         print("\ninterrupted: finished files are kept, no partial file was left, manifest.json matches the disk",
               file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug, not the user's input: one line, and --debug for the traceback
+        if args.debug:
+            raise
+        print(f"internal error: {exc.__class__.__name__}: {str(exc)[:200]} (please report it; run again with "
+              f"--debug to see the traceback)", file=sys.stderr)
+        return 2
 
 
 def _terminate(signum, frame):
