@@ -67,6 +67,11 @@ def _entry_problems(path: Path, entry: Map, rid: str, kind: str) -> list[str]:
     for key in required:
         if key not in entry:
             out.append(f"{where(path, entry.line)}: {kind} reference '{rid}' is missing '{key}'")
+    if not (entry.get("url") or entry.get("doi")):
+        out.append(f"{where(path, entry.line)}: reference '{rid}' has no address; add url: (or doi: for an article), "
+                   f"so a reader can check it")
+    if "accessed" not in entry:
+        out.append(f"{where(path, entry.line)}: reference '{rid}' has no 'accessed:' date; add the date it was read")
     for key in TEXT_FIELDS:
         if key in entry and not isinstance(entry[key], (str, int)):
             out.append(f"{at(key)}: '{key}' of reference '{rid}' must be text")
