@@ -63,3 +63,18 @@ def test_dates_are_written_the_local_way():
     day = dt.date(2026, 11, 22)
     assert Localizer("en").date(day) == "November\u00a022,\u00a02026"  # never split across lines
     assert Localizer("fr").date(day) == "22\u00a0novembre\u00a02026"
+
+
+def test_a_new_language_starts_with_plural_forms_that_agree_with_cldr(sandbox):
+    """Babel's gettext table gives Turkish, Persian, Bengali and Filipino wrong Plural-Forms;
+    `make new-language` must start each with a header the plural check accepts."""
+    from generator.i18n.catalogs import Locales, init
+    from generator.i18n.checks import check_languages
+
+    for lang in ("tr", "fa", "bn", "tl", "pl"):
+        path = sandbox / "locales" / lang / "LC_MESSAGES" / "messages.po"
+        if path.exists():
+            path.unlink()
+        init(Locales(sandbox / "locales"), lang)
+        problems = check_languages(sandbox, [lang])[lang]
+        assert problems and not [p for p in problems if "Plural-Forms" in p], (lang, problems[:2])

@@ -411,9 +411,20 @@ def init(locales: Locales, lang: str) -> Path:
     catalog = Catalog(locale=lang, project=PROJECT_NAME, creation_date=_fixed_date(), fuzzy=False)
     catalog.update(template)
     _complete_header(catalog, lang)
+    _cldr_plural_forms(catalog, lang)
     # X-Review-Status is informational (the checks expect it); reviews/<lang>.toml is the authority.
     _write(catalog, path, {"X-Review-Status": "unreviewed"}, sort_by_file=True)
     return path
+
+
+def _cldr_plural_forms(catalog: Catalog, lang: str):
+    """Start a language with Plural-Forms that agree with CLDR (checks.py refuses any other):
+    Babel's gettext table is wrong for some (tr, fa, bn, tl), its CLDR rules are not."""
+    from generator.i18n.plurals import parse_plural_forms, suggestion
+
+    forms = suggestion(lang)
+    if forms:
+        catalog._num_plurals, catalog._plural_expr = parse_plural_forms(forms.rstrip(";"))
 
 
 def compile_all(locales: Locales) -> list[Path]:
