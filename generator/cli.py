@@ -60,6 +60,8 @@ def _parser() -> argparse.ArgumentParser:
     pp.add_argument("--jobs", type=int, default=None, help="worker processes (default: number of cores)")
     pp.add_argument("--clinic", type=Path, default=None, help="clinic file (default: clinic.toml)")
     pp.add_argument("--print-shop", action="store_true", help="3 mm bleed, crop marks, TrimBox, CMYK colours")
+    pp.add_argument("--force", action="store_true",
+                    help="build into a folder that is not empty and not an earlier output of this program")
     pp.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     r = sub.add_parser("review-pack", help="a PDF per handout for a clinical or translation reviewer")
     r.add_argument("--lang", required=True, help="language to review (en: the English content itself)")
@@ -175,7 +177,8 @@ def cmd_print_pack(args) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise UserError("--jobs must be 1 or more")
     out = (args.out or args.project / "output").resolve()
-    settings = Settings(args.project, out, args.clinic.resolve() if args.clinic else None, args.print_shop)
+    settings = Settings(args.project, out, args.clinic.resolve() if args.clinic else None, args.print_shop,
+                        force=args.force)
     result, summary = print_packs(settings, args.lang, args.paper, args.jobs)
     for what, skipped in (("handout", summary.skipped_handouts), ("language", summary.skipped_languages)):
         for name, problems in skipped.items():

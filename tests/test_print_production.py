@@ -395,14 +395,15 @@ def test_print_pack_is_reproducible(sandbox, tmp_path):
     assert made[0] == made[1]
 
 
-def test_print_pack_command_line(tmp_path):
+def test_print_pack_command_line(sandbox, tmp_path):
     import subprocess
     import sys
 
-    run = subprocess.run([sys.executable, "-m", "generator", "print-pack", "--lang", "pt_BR", "--out", str(tmp_path)],
-                         capture_output=True, text=True, cwd=PROJECT)
+    # Basque: a language Babel knows, with no catalogue in this project.
+    run = subprocess.run([sys.executable, "-m", "generator", "--project", str(sandbox), "print-pack", "--lang", "eu",
+                          "--out", str(tmp_path / "out")], capture_output=True, text=True, cwd=PROJECT)
     assert run.returncode == 1 and "Traceback" not in run.stderr
-    assert "[pt_BR] no catalogue" in run.stderr and "print-pack: pt_BR: no print pack" in run.stderr
+    assert "[eu] no catalogue" in run.stderr and "print-pack: eu: no print pack" in run.stderr
     run = subprocess.run([sys.executable, "-m", "generator", "print-pack", "--paper", "a3"],
                          capture_output=True, text=True, cwd=PROJECT)
     assert run.returncode == 2 and "invalid choice: 'a3'" in run.stderr
@@ -598,3 +599,17 @@ def test_card_sheet_reads_as_one_card(english):
     drop |= {i - 1 for i in drop if sheet[i - 1] == "P (block)"}
     assert len(drop) == 4
     assert [line for i, line in enumerate(sheet) if i not in drop] == card
+
+
+def test_print_pack_keeps_the_output_folder_guard(tmp_path):
+    """Like build: a folder that is not ours is refused with one line, and --force builds into it."""
+    import subprocess
+    import sys
+
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    cmd = [sys.executable, "-m", "generator", "print-pack", "--lang", "en", "--paper", "a4", "--out", str(tmp_path)]
+    run = subprocess.run(cmd, capture_output=True, text=True, cwd=PROJECT)
+    assert run.returncode == 1 and "Traceback" not in run.stderr and "--force" in run.stderr
+    run = subprocess.run(cmd + ["--force"], capture_output=True, text=True, cwd=PROJECT)
+    assert run.returncode == 0, run.stderr[-500:]
+    assert (tmp_path / "en" / "print-pack-a4.pdf").is_file() and (tmp_path / "notes.txt").read_text() == "mine"
