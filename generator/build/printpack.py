@@ -136,11 +136,15 @@ def _cover(settings, ws, lang: str, pack_paper: str, parts: list[dict]) -> tuple
 
     from generator.layout import ENV, MM, PAPERS
     from generator.render.pdf import render
+    from generator.review import summary_context
 
     loc = ws.localizer(lang)
     width, height = PAPERS[pack_paper]
     digits = "".join(format_decimal(i, locale=loc.locale) for i in range(10))
     reviewed_parts = sum(p["reviewed"] for p in parts)
+    # The review records decide (generator/review): the pack is reviewed only when every handout in it is.
+    handouts = [ws.library.handouts[h] for h in dict.fromkeys(p["handout"] for p in parts)]
+    review = summary_context(settings.project, loc, handouts)
     cover_pages = 1
     for _ in range(4):
         first, rows = cover_pages + 1, []
@@ -151,7 +155,7 @@ def _cover(settings, ws, lang: str, pack_paper: str, parts: list[dict]) -> tuple
         context = {
             "page": {"width": width, "height": height}, "lang": lang.replace("_", "-"), "rtl": loc.rtl,
             "dir": "rtl" if loc.rtl else "ltr", "clinic": ws.clinic, "digits": digits,
-            "review_status": "reviewed" if reviewed_parts == len(parts) else "unreviewed",
+            "review_status": "reviewed" if review["reviewed"] else "unreviewed", "review": review,
             "source_language": lang == "en", "_": loc.gettext, "gettext": loc.gettext, "pgettext": loc.pgettext,
             "ngettext": loc.ngettext, "options": {"bleed": 0, "crop_marks": False, "cmyk": False, **ws.options},
             "mm": MM, "parts": rows, "pack_paper": pack_paper, "language_name": _language_name(lang),
