@@ -78,3 +78,16 @@ def test_a_new_language_starts_with_plural_forms_that_agree_with_cldr(sandbox):
         init(Locales(sandbox / "locales"), lang)
         problems = check_languages(sandbox, [lang])[lang]
         assert problems and not [p for p in problems if "Plural-Forms" in p], (lang, problems[:2])
+
+
+def test_a_translated_title_with_an_apostrophe_fills_a_placeholder():
+    """Turkish and Somali write apostrophes (NET'iniz, su'aal): a translated title placed in
+    another message must come out as text, never as a refused entity (&#39;)."""
+    from markupsafe import Markup
+
+    from generator.i18n import Localizer
+
+    title = Localizer("en").msg(Msg("NET'iniz & <b>siz</b>", "x.yaml", 1))
+    assert isinstance(title, Markup)
+    out = Localizer("en").gettext("Sources: see the leaflet “{title}”.", title=title)
+    assert str(out) == "Sources: see the leaflet “NET&#39;iniz &amp; siz”."

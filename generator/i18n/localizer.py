@@ -114,13 +114,20 @@ class Localizer:
 
     def pgettext(self, context: str | None, msgid: str, **values) -> Markup:
         text = self._lookup(msgid, context)
-        shown = {k: str(v) for k, v in values.items()}
+        shown = {k: _as_text(v) for k, v in values.items()}
         return to_markup(text, lambda s: _fill(s, shown))
 
     def ngettext(self, one: str, other: str, n: int, **values) -> Markup:
         text = self._lookup_plural(one, other, n, None)
-        shown = {"n": self.number(n), **{k: str(v) for k, v in values.items()}}
+        shown = {"n": self.number(n), **{k: _as_text(v) for k, v in values.items()}}
         return to_markup(text, lambda s: _fill(s, shown))
+
+
+def _as_text(value) -> str:
+    """A value for a {placeholder}: plain text. An already translated, escaped Markup (a handout
+    title in "see the leaflet “{title}”") gives its text, not its entities (&#39;), which
+    to_markup would refuse; to_markup escapes the result again."""
+    return value.striptags() if isinstance(value, Markup) else str(value)
 
 
 def _fill(text: str, values: dict) -> str:
