@@ -132,7 +132,7 @@ def test_review_notice_is_printed_in_the_language(built):
         if lang == "en":
             continue
         loc = localizer(lang)
-        notice = loc.gettext("This translation has not yet been reviewed by a health professional.")
+        notice = loc.gettext("English text and translation not yet reviewed by a health professional.")
         text = squash(pdf_text(built / lang / "carcinoid-syndrome-leaflet-letter.pdf"))
         assert found(notice, text, lang), lang
 
