@@ -294,6 +294,7 @@ def test_overflow_names_the_text_and_po_line_never_a_reportlab_repr(sandbox):
     # long, within the length ratio the checks allow (pseudo text is already 35% longer than the English)
     set_msgstr(po, "Severe watery diarrhea and you feel dizzy, very weak or pee very little", ("Diarrea muy " * 25).strip())
     set_msgstr(po, "Call your local emergency number now if you have", ("Llame ahora " * 18).strip())
+    set_msgstr(po, "Medical alert: carcinoid crisis risk", ("Alerta médica " * 12).strip())  # the card's band
     result = cli(sandbox, "build", "--lang", "es", "--handout", "carcinoid-syndrome", "--out", str(sandbox / "out"))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and "@0x" not in result.stderr and "<Tagged" not in result.stderr
