@@ -117,18 +117,19 @@ def _terminate(signum, frame):
     raise KeyboardInterrupt
 
 
-def cmd_build(args) -> int:
-    from generator.build import Settings, build, usable_cores
+def _settings(args):
+    """The build settings both `build` and `print-pack` take from their command line."""
+    from generator.build import Settings
 
     if args.jobs is not None and args.jobs < 1:
         raise UserError("--jobs must be 1 or more")
-    if args.jobs is not None and args.jobs > usable_cores():
-        print(f"--jobs {args.jobs} is more than the {usable_cores()} core(s) this computer gives the build; "
-              f"using {usable_cores()}", file=sys.stderr)
     out = (args.out or args.project / "output").resolve()
-    settings = Settings(args.project, out, args.clinic.resolve() if args.clinic else None, args.print_shop,
-                        force=args.force)
-    summary = build(settings, args.lang, args.handout, args.product, args.paper, args.jobs)
+    return Settings(args.project, out, args.clinic.resolve() if args.clinic else None, args.print_shop,
+                    force=args.force)
+
+
+def _report(summary):
+    """What was left out and what failed, one line each, on stderr."""
     for what, skipped in (("handout", summary.skipped_handouts), ("language", summary.skipped_languages)):
         for name, problems in skipped.items():
             for line in problems:
@@ -136,6 +137,18 @@ def cmd_build(args) -> int:
             print(f"{what} {name}: left out of this build ({len(problems)} problem(s) above)", file=sys.stderr)
     for line in summary.failed:
         print(f"failed: {line}", file=sys.stderr)
+
+
+def cmd_build(args) -> int:
+    from generator.build import build, usable_cores
+
+    settings = _settings(args)
+    out = settings.out
+    if args.jobs is not None and args.jobs > usable_cores():
+        print(f"--jobs {args.jobs} is more than the {usable_cores()} core(s) this computer gives the build; "
+              f"using {usable_cores()}", file=sys.stderr)
+    summary = build(settings, args.lang, args.handout, args.product, args.paper, args.jobs)
+    _report(summary)
     print(f"built {summary.built}, unchanged {summary.unchanged}, failed {len(summary.failed)}, "
           f"handouts left out {len(summary.skipped_handouts)}, languages left out {len(summary.skipped_languages)}, "
           f"in {summary.seconds:.1f} s -> {out}", file=sys.stderr)
@@ -171,22 +184,12 @@ def cmd_check(args) -> int:
 
 
 def cmd_print_pack(args) -> int:
-    from generator.build import Settings
     from generator.build.printpack import print_packs
 
-    if args.jobs is not None and args.jobs < 1:
-        raise UserError("--jobs must be 1 or more")
-    out = (args.out or args.project / "output").resolve()
-    settings = Settings(args.project, out, args.clinic.resolve() if args.clinic else None, args.print_shop,
-                        force=args.force)
+    settings = _settings(args)
+    out = settings.out
     result, summary = print_packs(settings, args.lang, args.paper, args.jobs)
-    for what, skipped in (("handout", summary.skipped_handouts), ("language", summary.skipped_languages)):
-        for name, problems in skipped.items():
-            for line in problems:
-                print(line, file=sys.stderr)
-            print(f"{what} {name}: left out of this build ({len(problems)} problem(s) above)", file=sys.stderr)
-    for line in summary.failed:
-        print(f"failed: {line}", file=sys.stderr)
+    _report(summary)
     print(f"print-pack: parts built {summary.built}, unchanged {summary.unchanged}, failed {len(summary.failed)}",
           file=sys.stderr)
     for line in result.problems:

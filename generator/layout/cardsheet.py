@@ -16,6 +16,7 @@ import copy
 import xml.etree.ElementTree as ET
 
 from generator.render.pdf import RenderError
+from generator.render.pdf.document import substitute_text
 
 # Attributes that are positions on the page (docs/LAYOUT.md); everything else is copied as is.
 X_ATTRS = ("x", "x1", "x2", "cx")
@@ -65,17 +66,6 @@ def _moved(el: ET.Element, dx: float, dy: float) -> ET.Element:
     return out
 
 
-def _substitute(el: ET.Element, values: dict[str, str]) -> ET.Element:
-    for node in el.iter():
-        for attr in ("text", "tail"):
-            value = getattr(node, attr)
-            if value:
-                for key, val in values.items():
-                    value = value.replace(key, val)
-                setattr(node, attr, value)
-    return el
-
-
 def compose(sheet: ET.Element, card: ET.Element) -> ET.Element:
     """Put the card into every slot of the sheet (both parsed layout documents; the sheet is changed)."""
     imposition = sheet.find("imposition")
@@ -123,7 +113,7 @@ def compose(sheet: ET.Element, card: ET.Element) -> ET.Element:
         if draw is None:
             draw = ET.SubElement(target, "draw")
         card_draw = list(card_template.find("draw") if card_template.find("draw") is not None else [])
-        page_late = [_substitute(copy.deepcopy(item), {"{page}": number(page_no), "{pages}": number(len(card_pages))})
+        page_late = [substitute_text(item, {"{page}": number(page_no), "{pages}": number(len(card_pages))})
                      for item in late]
         for item in page_late:
             item.attrib.pop("late", None)

@@ -704,7 +704,7 @@ class Renderer:
         """A paragraph in a fixed box; it must fit (top-aligned at y + height, or bottom-aligned)."""
         el = item
         if pages is not None:
-            el = _substitute(item, {"{page}": self._number(page), "{pages}": self._number(pages)})
+            el = substitute_text(item, {"{page}": self._number(page), "{pages}": self._number(pages)})
         # Right-to-left lines are reordered only in single-run paragraphs: one per <br/>-line.
         paras = [self.para(line) for line in _split_at_br(el)] if self.rtl else [self.para(el)]
         for para in paras[1:]:  # the lines of one text are one element (one heading, one paragraph)
@@ -870,7 +870,8 @@ def _split_at_br(el: ET.Element) -> list[ET.Element]:
     return lines
 
 
-def _substitute(el: ET.Element, values: dict) -> ET.Element:
+def substitute_text(el: ET.Element, values: dict) -> ET.Element:
+    """A copy of el with each key of values replaced in its text ("{page}" -> "2")."""
     copy = ET.fromstring(ET.tostring(el))
     for node in copy.iter():
         for attr in ("text", "tail"):
