@@ -13,6 +13,8 @@ import os
 from functools import cache
 from pathlib import Path
 
+from generator.layout.theme import theme_files
+
 PACKAGE = Path(__file__).resolve().parent.parent  # generator/
 
 
@@ -45,7 +47,7 @@ def code() -> str:
 def template(product: str) -> str:
     templates = PACKAGE / "layout" / "templates"
     shown = [templates / "card.xml.j2"] if product == "card-sheet" else []  # a card sheet shows the card
-    return _hash_files(templates / f"{product}.xml.j2", *shown, *sorted(templates.glob("_*.j2")))
+    return _hash_files(templates / f"{product}.xml.j2", *shown, *sorted(templates.glob("_*.j2")), *theme_files())
 
 
 class Digests:

@@ -19,6 +19,7 @@ from generator.content.model import Block, Handout, Library
 from generator.i18n import Localizer
 from generator.clinic import Clinic
 from generator.markup import plain
+from generator.layout.theme import load_theme
 
 TEMPLATES = Path(__file__).parent / "templates"
 MM = 72 / 25.4
@@ -160,6 +161,6 @@ def layout_xml(product: str, paper: str, handout: Handout, loc: Localizer, libra
         "review": template_context(handout, loc),
         "_": loc.gettext, "gettext": loc.gettext, "pgettext": loc.pgettext, "ngettext": loc.ngettext,
         "options": {"bleed": 0, "crop_marks": False, "cmyk": False, "scale": 1.0, "spacing": 1.0, **(options or {})},
-        "mm": MM,
+        "mm": MM, "theme": load_theme(),
     }
     return ENV.get_template(f"{product}.xml.j2").render(context)
