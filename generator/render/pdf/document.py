@@ -578,6 +578,11 @@ class Renderer:
             return [NextPageTemplate(el.get("id"))]
         if tag == "qr":
             return [QR(el.get("value", ""), _num(el, "size"), el.get("align", "center"), self.black, el.get("alt"))]
+        if tag == "pictogram":  # generator/pictograms, drawn by render/pdf/pictogram.py
+            from generator.render.pdf.pictogram import Pictogram
+
+            return [Pictogram(el.get("name"), _num(el, "size"), _color(el.get("color"), self.cmyk) or self.black,
+                              el.get("alt"), el.get("align", "center"), el.get("tag") == "Artifact", self.rtl)]
         raise RenderError(f"layout: unknown element <{tag}>")
 
     def row(self, el: ET.Element) -> Flowable:
@@ -676,6 +681,14 @@ class Renderer:
             q = QR(item.get("value", ""), _num(item, "size"), "start", self.black, item.get("alt"))
             q.wrap(_num(item, "size"), _num(item, "size"))
             q.drawOn(canvas, _num(item, "x"), _num(item, "y"))
+        elif tag == "pictogram":
+            from generator.render.pdf import pictogram
+
+            name, size, decorative = pictogram.check_name(item.get("name")), _num(item, "size"), item.get("tag") == "Artifact"
+            pictogram.check_alt(item.get("alt"), decorative, name)
+            x, y = _num(item, "x"), _num(item, "y")
+            with pictogram.tagged(canvas, item.get("alt"), (x, y, x + size, y + size), decorative):
+                pictogram.draw(canvas, name, x, y, size, _color(item.get("color"), self.cmyk) or self.black)
         else:
             raise RenderError(f"layout: unknown drawing element <{tag}>")
 
