@@ -15,7 +15,7 @@ from pathlib import Path
 from generator.errors import UserError, where
 from generator.markup import BIDI_CONTROLS
 
-KEYS = ("name", "phone", "website", "address", "logo", "resources_url")
+KEYS = ("name", "phone", "website", "address", "logo", "resources_url", "site_url")
 PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{3,30}([ ]?(ext\.?|x)[ ]?[0-9]{1,6})?$")
 WEBSITE = re.compile(r"^(https?://)?[A-Za-z0-9.-]+\.[A-Za-z]{2,}(/[^\s<>\"]*)?$")
 MAX_LOGO_BYTES = 2 * 1024 * 1024
@@ -31,6 +31,7 @@ class Clinic:
     logo: str | None = None
     resources_url: str = "https://www.carcinoid.org"  # the poster's QR code; clinic.toml can change it
     generic: bool = False  # the default: "Your care team", never a made-up clinic
+    site_url: str = ""  # where the clinic publishes the web edition (output/site/); posters' QR codes lead there
 
 
 def load_clinic(project: Path, path: Path | None = None) -> Clinic:
@@ -61,7 +62,7 @@ def load_clinic(project: Path, path: Path | None = None) -> Clinic:
             raise UserError(f"'{key}' may only hold plain text (no < >, control or direction characters)", where(path))
     if get("phone") and not PHONE.match(get("phone")):
         raise UserError(f"phone {get('phone')!r} does not look like a phone number (digits, spaces, + ( ) - .)", where(path))
-    for key in ("website", "resources_url"):
+    for key in ("website", "resources_url", "site_url"):
         if get(key) and not WEBSITE.match(get(key)):
             raise UserError(f"{key} {get(key)!r} is not a web address such as https://example.org", where(path))
     logo = _logo(project, path, get("logo")) if get("logo") else None
@@ -69,6 +70,8 @@ def load_clinic(project: Path, path: Path | None = None) -> Clinic:
     clinic = Clinic(name, get("phone"), get("website"), get("address"), logo, generic=not name)
     if get("resources_url"):
         clinic.resources_url = get("resources_url") if "://" in get("resources_url") else "https://" + get("resources_url")
+    if get("site_url"):
+        clinic.site_url = get("site_url") if "://" in get("site_url") else "https://" + get("site_url")
     return clinic
 
 

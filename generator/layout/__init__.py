@@ -161,6 +161,18 @@ def layout_xml(product: str, paper: str, handout: Handout, loc: Localizer, libra
         "review": template_context(handout, loc),
         "_": loc.gettext, "gettext": loc.gettext, "pgettext": loc.pgettext, "ngettext": loc.ngettext,
         "options": {"bleed": 0, "crop_marks": False, "cmyk": False, "scale": 1.0, "spacing": 1.0, **(options or {})},
-        "mm": MM, "theme": load_theme(),
+        "mm": MM, "theme": load_theme(), "qr_url": qr_url(clinic, loc.lang, handout.id),
     }
     return ENV.get_template(f"{product}.xml.j2").render(context)
+
+
+def site_page(lang: str, handout_id: str) -> str:
+    """Where a handout's page is in the web edition (generator/build/site.py), relative to the site."""
+    return f"{lang}/{handout_id}.html"
+
+
+def qr_url(clinic: Clinic, lang: str, handout_id: str) -> str:
+    """What a poster's QR code opens: the handout's web page in the poster's language when the clinic
+    publishes the site (clinic.toml site_url), else the clinic's resources page."""
+    site = getattr(clinic, "site_url", "")
+    return f"{site.rstrip('/')}/{site_page(lang, handout_id)}" if site else clinic.resources_url
