@@ -74,3 +74,112 @@ def test_unknown_pictogram_or_missing_alt_is_one_clear_error():
         render(page("<para style=\"body\">x</para>", draw='<pictogram name="fainting" x="0" y="0" size="20" alt="x"/>'), FontStack("en"))
     with pytest.raises(RenderError, match="needs alt text"):
         render(page('<pictogram name="phone" size="20"/>'), FontStack("en"))
+
+
+# ---------------------------------------------------------------- content names pictograms by id
+
+def test_content_pictogram_ids_reach_the_templates(project):
+    from generator.content import load_library
+    from generator.i18n import Localizer
+    from generator.layout import localized
+
+    library = load_library(project / "content")
+    h = library.handouts["carcinoid-syndrome"]
+    assert h.poster.pictograms[0] == "flushing" and h.card.pictogram
+    view = localized(h, Localizer("en"), library)
+    first = view["poster"]["symptoms"][0]
+    assert first["pictogram"] == "flushing" and str(first) == str(first["text"])  # prints as its text too
+    assert any(s["pictogram"] == "questions" for s in view["sections"])
+    assert all("pictogram" in b for s in view["sections"] for b in s["blocks"])
+
+
+def test_unknown_pictogram_id_is_a_content_error_with_file_line_and_the_known_ids(project, tmp_path):
+    from generator.content import load_handout
+
+    text = (project / "content/handouts/carcinoid-syndrome.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    bad = next(i for i, line in enumerate(lines) if line.strip() == "pictogram: heartbeat")
+    lines[bad] = lines[bad].replace("heartbeat", "palpitations")
+    path = tmp_path / "carcinoid-syndrome.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    handout, problems = load_handout(path)
+    assert handout is None and len(problems) == 1
+    assert f"carcinoid-syndrome.yaml:{bad + 1}:" in problems[0]
+    assert "unknown pictogram 'palpitations'" in problems[0] and "heartbeat" in problems[0]
+
+
+# ---------------------------------------------------------------- the theme: colour roles and contrast
+
+def relative_luminance(rgb: str) -> float:
+    """WCAG 2.x relative luminance of an sRGB colour "#rrggbb"."""
+    channels = [int(rgb[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    hi, lo = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def theme_pairs():
+    from generator.layout.theme import load_theme
+
+    base = load_theme()["base"]
+    return [(p["text"], p["on"], contrast(base["color"][p["text"]]["rgb"], base["color"][p["on"]]["rgb"]), p["where"])
+            for p in base["contrast"]["pairs"]]
+
+
+def test_contrast_helper_matches_wcag_reference_values():
+    assert round(contrast("#000000", "#ffffff"), 1) == 21.0
+    assert round(contrast("#777777", "#ffffff"), 2) == 4.48  # the classic just-failing grey
+
+
+@pytest.mark.parametrize("text,on,ratio,where", theme_pairs(), ids=lambda v: v if isinstance(v, str) else "")
+def test_every_text_background_pair_of_the_theme_reaches_wcag_aa(text, on, ratio, where):
+    assert ratio >= 4.5, f"{text} on {on} ({where}) has contrast {ratio:.2f}:1, under 4.5:1"
+
+
+def test_every_role_has_rgb_and_cmyk_and_a_level_uses_its_own_role_and_a_known_pictogram():
+    from generator.content.model import LEVELS
+    from generator.layout.theme import load_theme
+
+    base = load_theme()["base"]
+    for name, c in base["color"].items():
+        assert len(c["rgb"]) == 7 and len(c["cmyk"]) == 4 and all(0 <= v <= 1 for v in c["cmyk"]), name
+    assert set(base["levels"]) == set(LEVELS)
+    for spec in base["levels"].values():
+        assert spec["role"] in base["color"] and spec["role"] + "_light" in base["color"]
+        assert spec["pictogram"] in NAMES
+    pairs = {(t, on) for t, on, _, _ in theme_pairs()}
+    for spec in base["levels"].values():  # each level's label colour on its own tint is a checked pair
+        assert (spec["role"], spec["role"] + "_light") in pairs
+
+
+def test_callout_label_and_pictogram_print_in_the_level_colour(project):
+    """Item 7: each callout's label and pictogram are in its level's own colour role (a same-day box is
+    amber-brown on amber, never urgent red), in every product that prints callouts."""
+    import xml.etree.ElementTree as ET
+
+    from generator.clinic import load_clinic
+    from generator.content import load_library
+    from generator.i18n import Localizer
+    from generator.layout import layout_xml
+    from generator.layout.theme import load_theme
+
+    colors = {name: c["rgb"] for name, c in load_theme()["base"]["color"].items()}
+    library = load_library(project / "content")
+    clinic = load_clinic(project)
+    seen = set()
+    for product, paper in (("leaflet", "a4"), ("large-print", "a4"), ("trifold", "a4"), ("poster", "a3")):
+        xml = layout_xml(product, paper, library.handouts["carcinoid-syndrome"], Localizer("en"), library, clinic)
+        for box in ET.fromstring(xml).iter("callout"):
+            label = next((p for p in box.iter("para") if p.get("color")), None)
+            if label is None:
+                continue  # key points, notes, contact: no level
+            border = box.get("border").split(",")[0]
+            assert label.get("color").split(",")[0] == border, f"{product}: label colour differs from its box"
+            icon = box.find(".//pictogram")
+            assert icon is not None and icon.get("color").split(",")[0] == border and icon.get("alt")
+            seen.add(border)
+    assert {colors["urgent"], colors["warning"], colors["info"]} <= seen

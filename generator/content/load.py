@@ -18,6 +18,7 @@ from generator.content.model import (GET_HELP_LEVELS, LEVELS, NON_CLINICAL_ROLES
 from generator.content.model import *  # noqa: F401,F403  (the model, for `from generator.content import ...`)
 from generator.content.yamlsource import Map, Seq, load_yaml
 from generator.errors import Problems, UserError, where
+from generator.pictograms import NAMES as PICTOGRAMS
 
 
 class _Checker:
@@ -47,7 +48,19 @@ class _Checker:
                 ok = False
         return ok
 
-    def msg(self, value, what: str, role: str, implicit: dict | None = None, at: int | None = None) -> Msg | None:
+    def pictogram(self, m: Map, what: str) -> str | None:
+        """An optional `pictogram:` id (generator/pictograms/svg/<id>.svg); an unknown id is a problem."""
+        if "pictogram" not in m:
+            return None
+        value, line = m["pictogram"], m.key_lines["pictogram"]
+        if not isinstance(value, str) or str(value) not in PICTOGRAMS:
+            self.fail(line, f"{what}: unknown pictogram '{value}'; use one of: {', '.join(PICTOGRAMS)} "
+                            f"(or add generator/pictograms/svg/{value}.svg, see docs/DESIGN.md)")
+            return None
+        return str(value)
+
+    def msg(self, value, what: str, role: str, implicit: dict | None = None, at: int | None = None,
+            extra: tuple = ()) -> Msg | None:
         """A translatable string: plain text, or a map {text, note, context, vars}.
 
         `implicit` vars are given by the surrounding content (the {n} of a plural form); `at` is
@@ -56,7 +69,7 @@ class _Checker:
         if value is _MISSING:
             return None  # the missing key is reported by keys()
         if isinstance(value, Map):
-            if not self.keys(value, ("text",), ("note", "context", "vars"), what):
+            if not self.keys(value, ("text",), ("note", "context", "vars", *extra), what):
                 return None
             text = value["text"]
             if not isinstance(text, str):
@@ -173,6 +186,7 @@ class _Checker:
             if callout is None:
                 return None
             block.title, block.text, block.items, block.level = callout.title, callout.text, callout.items, callout.level
+            block.pictogram = callout.pictogram
         return block
 
     def facts(self, value, what: str) -> list[Fact]:
@@ -198,8 +212,9 @@ class _Checker:
             self.fail(_line(c), f"{what}: callout must be a map with level, title, and items or text")
             return None
         required = ("title",) if level else ("level", "title")
-        self.keys(c, required, ("items", "text"), f"{what} callout")
+        self.keys(c, required, ("items", "text", "pictogram"), f"{what} callout")
         block = Block("callout", c.line, level=level or str(c.get("level", "")))
+        block.pictogram = self.pictogram(c, f"{what} callout")
         if block.level not in LEVELS:
             self.fail(c.key_lines.get("level", c.line),
                       f"{what}: callout level '{block.level}' must be one of {', '.join(LEVELS)}")
@@ -244,7 +259,8 @@ class _Checker:
             if not isinstance(s, Map):
                 self.fail(_line(s) or doc.line, f"{what} must be a map with heading and blocks")
                 continue
-            self.keys(s, ("heading", "blocks"), ("role", "clinical"), what)
+            self.keys(s, ("heading", "blocks"), ("role", "clinical", "pictogram"), what)
+            section_pictogram = self.pictogram(s, what)
             role = s.get("role")
             if role is not None and role not in ROLES:
                 self.fail(s.key_lines["role"], f"{what}: role '{role}' must be one of {', '.join(ROLES)}")
@@ -266,7 +282,7 @@ class _Checker:
                       if (blk := self.block(raw_block, f"{what} block {j}", clinical))]
             self.section = None
             if heading:
-                section = Section(heading, s.line, str(role) if role else None, clinical, blocks)
+                section = Section(heading, s.line, str(role) if role else None, clinical, blocks, section_pictogram)
                 if section.role == "get-help":
                     self.get_help_levels(section, what)
                 sections.append(section)
@@ -313,22 +329,38 @@ class _Checker:
         if not self.keys(p, ("headline", "symptoms", "action"), ("emergency", "cite"), "poster"):
             return None
         headline = self.msg(p["headline"], "poster headline", "poster headline", at=p.key_lines["headline"])
-        symptoms = self.msgs(p["symptoms"], "poster symptoms", "poster symptom", most=6)
+        symptoms, pictograms = self.symptoms(p["symptoms"])
         emergency = self.callout(p["emergency"], "poster emergency", level="emergency") if "emergency" in p else None
         action = self.msg(p["action"], "poster action", "poster action", at=p.key_lines["action"])
         cite = self.cite(p, "poster")
         if not cite:
             self.fail(p, "poster: add cite: [reference id] for its signs")
         if headline and action:
-            return Poster(headline, symptoms, action, cite, emergency)
+            return Poster(headline, symptoms, action, cite, emergency, pictograms)
         return None
+
+    def symptoms(self, value) -> tuple[list[Msg], list[str | None]]:
+        """Poster symptoms: each text, or a map {text, pictogram} (the text stays the message id)."""
+        if not isinstance(value, Seq) or not value:
+            self.fail(_line(value), "poster symptoms must be a non-empty list")
+            return [], []
+        if len(value) > 6:
+            self.fail(value, f"poster symptoms has {len(value)} items; keep it to 6 at most")
+        msgs, pictograms = [], []
+        for i, v in enumerate(value, 1):
+            what = f"poster symptoms item {i}"
+            m = self.msg(v, what, "poster symptom", at=value.line, extra=("pictogram",))
+            if m:
+                msgs.append(m)
+                pictograms.append(self.pictogram(v, what) if isinstance(v, Map) else None)
+        return msgs, pictograms
 
     def card(self, doc: Map) -> Card | None:
         k = doc["card"]
         if not isinstance(k, Map):
             self.fail(doc.key_lines["card"], "'card' must be a map with title, statement, fields and for_staff")
             return None
-        if not self.keys(k, ("title", "statement", "fields", "for_staff"), ("cite",), "card"):
+        if not self.keys(k, ("title", "statement", "fields", "for_staff"), ("cite", "pictogram"), "card"):
             return None
         title = self.msg(k["title"], "card title", "card title", at=k.key_lines["title"])
         statement = self.msg(k["statement"], "card statement", "card statement", at=k.key_lines["statement"])
@@ -338,7 +370,7 @@ class _Checker:
         if not cite:
             self.fail(k, "card: add cite: [reference id] for what it tells emergency staff")
         if title and statement:
-            return Card(title, statement, fields, for_staff, cite)
+            return Card(title, statement, fields, for_staff, cite, self.pictogram(k, "card"))
         return None
 
 

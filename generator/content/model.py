@@ -71,6 +71,7 @@ class Block:
     level: str | None = None
     facts: list[Fact] = field(default_factory=list)
     cite: list[str] = field(default_factory=list)
+    pictogram: str | None = None  # a callout's own pictogram id (else its level's, docs/DESIGN.md)
 
 
 @dataclass
@@ -80,6 +81,7 @@ class Section:
     role: str | None = None
     clinical: bool = True
     blocks: list[Block] = field(default_factory=list)
+    pictogram: str | None = None  # shown beside the heading where a product has room
 
 
 @dataclass
@@ -102,6 +104,7 @@ class Poster:
     action: Msg
     cite: list[str]
     emergency: Block | None = None  # the "get help now" panel, always before routine advice
+    pictograms: list[str | None] = field(default_factory=list)  # one per symptom (None: none named)
 
 
 @dataclass
@@ -111,6 +114,7 @@ class Card:
     fields: list[Msg]
     for_staff: list[Msg]
     cite: list[str]
+    pictogram: str | None = None  # the card front's pictogram
 
 
 @dataclass

@@ -102,11 +102,22 @@ def _cites(ids: list[str], numbers: dict[str, int]) -> str:
     return ",".join(str(n) for n in sorted({numbers[i] for i in ids}))
 
 
+class Item(dict):
+    """A labelled item {"text": Markup, "pictogram": id or None} (docs/CONTENT.md) that still prints as its
+    text where a template writes {{ item }}."""
+
+    def __html__(self):
+        return self["text"].__html__()
+
+    def __str__(self):
+        return str(self["text"])
+
+
 def _block(block: Block, loc: Localizer, numbers: dict[str, int]) -> dict:
     return {"kind": block.kind, "level": block.level, "title": loc.msg(block.title),
             "text": loc.msg(block.text) if block.text else None, "items": [loc.msg(m) for m in block.items],
             "facts": [{"figure": loc.value(f.figure), "label": loc.msg(f.label)} for f in block.facts],
-            "cites": _cites(block.cite, numbers)}
+            "cites": _cites(block.cite, numbers), "pictogram": block.pictogram}
 
 
 def _references(numbers: dict[str, int], library: Library, loc: Localizer) -> dict:
@@ -128,7 +139,7 @@ def localized(handout: Handout, loc: Localizer, library: Library) -> dict:
         "published_iso": handout.published.isoformat(), "next_review": loc.date(handout.next_review),
         "key_points": {"items": [loc.msg(m) for m in handout.key_points.items],
                        "cites": _cites(handout.key_points.cite, numbers)},
-        "sections": [{"heading": loc.msg(s.heading), "role": s.role,
+        "sections": [{"heading": loc.msg(s.heading), "role": s.role, "pictogram": s.pictogram,
                       "blocks": [_block(b, loc, numbers) for b in s.blocks]} for s in handout.sections],
         "glossary": [{"term": loc.msg(t.term), "meaning": loc.msg(t.meaning)} for t in handout.glossary],
         **_references(numbers, library, loc),
@@ -136,12 +147,15 @@ def localized(handout: Handout, loc: Localizer, library: Library) -> dict:
     }
     if handout.poster:
         p = handout.poster
-        view["poster"] = {"headline": loc.msg(p.headline), "symptoms": [loc.msg(m) for m in p.symptoms],
+        view["poster"] = {"headline": loc.msg(p.headline),
+                          "symptoms": [Item(text=loc.msg(m), pictogram=pic)
+                                       for m, pic in zip(p.symptoms, p.pictograms or [None] * len(p.symptoms),
+                                                         strict=True)],
                           "action": loc.msg(p.action), "cites": _cites(p.cite, numbers),
                           "emergency": _block(p.emergency, loc, numbers) if p.emergency else None}
     if handout.card:
         c = handout.card
-        view["card"] = {"title": loc.msg(c.title), "statement": loc.msg(c.statement),
+        view["card"] = {"title": loc.msg(c.title), "statement": loc.msg(c.statement), "pictogram": c.pictogram,
                         "fields": [loc.msg(m) for m in c.fields], "for_staff": [loc.msg(m) for m in c.for_staff]}
     return view
 

@@ -589,6 +589,8 @@ class Renderer:
         """Cells side by side (start to end in the reading direction); a row never splits."""
         cells = [self.flowables(cell) for cell in el.findall("cell")]
         widths = [w.strip() for w in el.get("widths", "").split(",") if w.strip()] or None
+        if widths:  # "34%", "*" (the rest) or points ("24")
+            widths = [float(w) if re.fullmatch(r"\d+(\.\d+)?", w) else w for w in widths]
         if widths and len(widths) != len(cells):
             raise RenderError("layout: <row> needs one width per <cell>")
         if self.rtl:
