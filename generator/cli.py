@@ -75,6 +75,14 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--date", help="day of the review, YYYY-MM-DD (default: today)")
     a.add_argument("--expect", help="content digest from the review pack's sign-off page: refuse if anything changed")
     a.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    st = sub.add_parser("site", help="the web edition: a static site of every handout, from the built PDFs")
+    st.add_argument("--out", type=Path, default=None, help="site folder (default: site/ in the PDF folder)")
+    st.add_argument("--pdfs", type=Path, default=None,
+                    help="folder the PDFs were built into, with its manifest.json (default: output/)")
+    st.add_argument("--lang", action="append", help="only these languages (repeatable); default: every one built")
+    st.add_argument("--handout", action="append", help="only these handouts (repeatable); default: every one built")
+    st.add_argument("--clinic", type=Path, default=None, help="clinic file (default: clinic.toml)")
+    st.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return p
 
 
@@ -277,6 +285,18 @@ def cmd_pseudo(args) -> int:
     return 0
 
 
-COMMANDS = {"build": cmd_build, "check": cmd_check, "status": cmd_status, "fonts": cmd_fonts,
+def cmd_site(args) -> int:
+    from generator.build.site import build_site, describe
+
+    summary = build_site(args.project, args.out.resolve() if args.out else None,
+                         args.pdfs.resolve() if args.pdfs else None, args.clinic.resolve() if args.clinic else None,
+                         args.lang, args.handout)
+    for line in summary.left_out:
+        print(line, file=sys.stderr)
+    print(describe(summary), file=sys.stderr)
+    return 0
+
+
+COMMANDS = {"site": cmd_site, "build": cmd_build, "check": cmd_check, "status": cmd_status, "fonts": cmd_fonts,
             "extract": cmd_extract, "update": cmd_update, "init": cmd_init, "compile": cmd_compile,
             "pseudo": cmd_pseudo, "print-pack": cmd_print_pack, "review-pack": cmd_review_pack, "approve": cmd_approve}
