@@ -72,6 +72,11 @@ review-pack: fonts
 pseudo: extract
 	@$(GEN) pseudo
 
+## approve-visuals: after a deliberate design change, re-render the visual sample into tests/visual/refs/ (then look, commit)
+.PHONY: approve-visuals
+approve-visuals: fonts
+	@$(PY) -m tests.visual.approve
+
 bench: fonts
 	@$(PY) bench/run.py
 
