@@ -183,3 +183,15 @@ def test_callout_label_and_pictogram_print_in_the_level_colour(project):
             assert icon is not None and icon.get("color").split(",")[0] == border and icon.get("alt")
             seen.add(border)
     assert {colors["urgent"], colors["warning"], colors["info"]} <= seen
+
+
+def test_one_wording_standard_in_every_printed_english_string(project):
+    """Issue 12, item 6: "health care provider" everywhere (the leaflets' wording), never "healthcare"."""
+    from babel.messages.pofile import read_po
+
+    with open(project / "locales" / "messages.pot", "rb") as f:
+        catalog = read_po(f)
+    ids = [m.id if isinstance(m.id, str) else " ".join(m.id) for m in catalog if m.id]
+    assert ids, "messages.pot is empty"
+    offenders = [i for i in ids if "healthcare" in i.lower() or "health-care" in i.lower()]
+    assert not offenders, f"say 'health care' (docs/CONTENT.md, Style): {offenders}"
