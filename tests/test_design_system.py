@@ -195,3 +195,36 @@ def test_one_wording_standard_in_every_printed_english_string(project):
     assert ids, "messages.pot is empty"
     offenders = [i for i in ids if "healthcare" in i.lower() or "health-care" in i.lower()]
     assert not offenders, f"say 'health care' (docs/CONTENT.md, Style): {offenders}"
+
+
+def test_products_use_only_theme_colours_and_their_boxed_text_reaches_aa(project):
+    """Every colour a product's layout writes is a theme role (no stray hex in a template), and the text
+    in every box (callout) has at least 4.5:1 against the box's background, as the layout says."""
+    import xml.etree.ElementTree as ET
+
+    from generator.clinic import load_clinic
+    from generator.content import load_library
+    from generator.i18n import Localizer
+    from generator.layout import layout_xml
+    from generator.layout.theme import load_theme
+
+    roles = {f'{c["rgb"]},{",".join(str(v) for v in c["cmyk"])}' for c in load_theme()["base"]["color"].values()}
+    library = load_library(project / "content")
+    clinic = load_clinic(project)
+    for product, paper in (("leaflet", "a4"), ("large-print", "a4"), ("trifold", "a4"), ("poster", "a3"),
+                           ("card", "id-1"), ("card-sheet", "a4")):
+        root = ET.fromstring(layout_xml(product, paper, library.handouts["carcinoid-syndrome"], Localizer("en"),
+                                        library, clinic))
+        stray = {f"<{el.tag} {k}='{el.get(k)}'>" for el in root.iter() for k in ("color", "fill", "border", "background")
+                 if el.get(k) and el.get(k) not in roles}
+        assert not stray, f"{product}: colours outside the theme's roles (generator/layout/theme/base.toml): {stray}"
+        style_color = {s.get("name"): s.get("color") for s in root.iter("style")}
+        for box in root.iter("callout"):
+            background = (box.get("background") or "#ffffff,0,0,0,0").split(",")[0]
+            for el in box.iter():
+                if el.tag not in ("para", "list", "lines") or not el.get("style"):
+                    continue
+                text = (el.get("color") if el.tag == "para" and el.get("color") else style_color.get(el.get("style")))
+                if text:
+                    ratio = contrast(text.split(",")[0], background)
+                    assert ratio >= 4.5, f"{product}: style {el.get('style')} {text} on {background}: {ratio:.2f}:1"
