@@ -70,7 +70,7 @@ def test_cards_are_id1_front_and_back_with_clinic_and_blank_fields(products):
         assert len(reader.pages) == 2, path
         assert size(reader.pages[0].mediabox) == pytest.approx((85.6 * MM, 54 * MM), abs=0.5)
     text = pdf_text(products / "en" / "carcinoid-syndrome-card-id-1.pdf")
-    for words in ("Riverside NET Clinic", "+1 555 010 0000", "Name", "Emergency contact", "For emergency staff",
+    for words in ("Riverside NET Clinic", "+1 555 010 0000", "My name", "My NET team's phone", "For emergency staff",
                   "Written from the cited sources"):
         assert words in text
 
