@@ -12,7 +12,7 @@ GEN    := $(PY) -m generator
 .PHONY: leaflets print-pack test check status fonts extract update new-language compile pseudo bench clean help
 
 help:
-	@echo "make leaflets | print-pack [L=xx] | test | check | status | extract | update | new-language LANG=xx | compile | pseudo | bench | clean"
+	@echo "make leaflets | site | print-pack [L=xx] | test | check | status | extract | update | new-language LANG=xx | compile | pseudo | bench | clean"
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed (found %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -42,6 +42,11 @@ print-pack: fonts
 test: fonts
 	@$(GEN) check
 	@$(PY) -m pytest
+
+## site: the web edition in output/site/, linking the PDFs of `make leaflets` (docs/WEB.md)
+.PHONY: site
+site: leaflets
+	@$(GEN) site
 
 check: $(STAMP)
 	@$(GEN) check

@@ -94,6 +94,7 @@ def build_site(project: Path, out: Path | None = None, pdfs: Path | None = None,
     started = time.monotonic()
     pdfs = (pdfs or project / "output").resolve()
     out = (out or pdfs / "site").resolve()
+    _check_folder(out)
     manifest = Manifest(pdfs) if pdfs.is_dir() else None
     if not manifest or not manifest.entries:
         raise UserError("no built PDFs here (no manifest.json listing files on disk); run `make leaflets` first, "
@@ -212,16 +213,21 @@ def build_site(project: Path, out: Path | None = None, pdfs: Path | None = None,
     return summary
 
 
-def _write_site(out: Path, writer: _Writer):
-    """Write every file into a fresh folder beside `out`, then swap it in."""
-    from generator.build.output import describe_oserror, write_atomic
-
+def _check_folder(out: Path):
+    """The site may replace only a folder it made (or an empty one): never a folder of the clinic's."""
     if out.exists() and not out.is_dir():
         raise UserError("--out is a file, not a folder; choose a folder (it is created if missing)", str(out))
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
         names = sorted(p.name for p in out.iterdir())
         raise UserError(f"folder is not empty and is not a site this program built ({', '.join(names[:3])}"
                         f"{' and more' if len(names) > 3 else ''}); choose a new or empty folder", str(out))
+
+
+def _write_site(out: Path, writer: _Writer):
+    """Write every file into a fresh folder beside `out`, then swap it in."""
+    from generator.build.output import describe_oserror, write_atomic
+
+    _check_folder(out)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.partial")
     old = out.with_name(f".{out.name}.{os.getpid()}.old")
     try:
