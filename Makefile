@@ -7,6 +7,9 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
+# the test packages on top: stamped by both files, so editing either reinstalls them
+TSTAMP := $(VENV)/.installed-test-$(shell cat requirements.txt requirements-test.txt | cksum | cut -d' ' -f1)
+PIP    := $(PY) -m pip install --quiet --disable-pip-version-check
 GEN    := $(PY) -m generator
 
 .PHONY: leaflets print-pack test check status fonts extract update new-language compile pseudo bench clean help
@@ -18,8 +21,14 @@ $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed (found %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@echo "Installing pinned dependencies into $(VENV) ..."
-	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@$(PIP) -r requirements.txt
 	@rm -f $(VENV)/.installed-* && touch $@
+
+# test-only packages (pytest, hypothesis, pdfua, ...): `make test` needs them, `make leaflets` does not
+$(TSTAMP): $(STAMP) requirements-test.txt
+	@echo "Installing pinned test packages into $(VENV) ..."
+	@$(PIP) -r requirements-test.txt
+	@rm -f $(VENV)/.installed-test-* && touch $@
 
 venv: $(STAMP)
 
@@ -34,19 +43,19 @@ PAPER ?= all
 leaflets: fonts
 	@$(GEN) build --paper $(PAPER)
 
+## site: the web edition in output/site/, linking the PDFs of `make leaflets` (docs/WEB.md)
+.PHONY: site
+site: leaflets
+	@$(GEN) site
+
 ## print-pack: one PDF per language (L=xx for one), a cover with print settings, then every product
 print-pack: fonts
 	@$(GEN) print-pack --paper $(PAPER) $(if $(L),--lang $(L))
 
 ## test: the whole suite, including `generator check` on the shipped content and catalogues
-test: fonts
+test: fonts $(TSTAMP)
 	@$(GEN) check
 	@$(PY) -m pytest
-
-## site: the web edition in output/site/, linking the PDFs of `make leaflets` (docs/WEB.md)
-.PHONY: site
-site: leaflets
-	@$(GEN) site
 
 check: $(STAMP)
 	@$(GEN) check
