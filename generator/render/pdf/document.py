@@ -600,7 +600,8 @@ class Renderer:
                  ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), gap),
                  ("RIGHTPADDING", (-1, 0), (-1, 0), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
                  ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-                 ("FONTNAME", (0, 0), (-1, -1), self.fonts.primary["regular"])]
+                 ("FONTNAME", (0, 0), (-1, -1), self.fonts.primary["regular"]),
+                 ("TEXTCOLOR", (0, 0), (-1, -1), self.black)]  # else an RGB black in print-shop (CMYK) builds
         table = Table([cells], colWidths=widths, style=TableStyle(style))
         table.spaceBefore, table.spaceAfter = _num(el, "space-before", 0.0), _num(el, "space-after", 0.0)
         return table
