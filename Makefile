@@ -38,10 +38,11 @@ venv: $(STAMP)
 fonts: $(STAMP)
 	@$(GEN) fonts
 
-## leaflets: build every handout x language x product, in both paper families, into output/
-PAPER ?= all
+## leaflets: build every handout x language x product into output/, each language on its region's paper
+## (or clinic.toml's paper); PAPER=all builds both paper families, PAPER=a4 or letter one
+PAPER ?=
 leaflets: fonts
-	@$(GEN) build --paper $(PAPER)
+	@$(GEN) build $(if $(PAPER),--paper $(PAPER))
 
 ## site: the web edition in output/site/, linking the PDFs of `make leaflets` (docs/WEB.md)
 .PHONY: site
@@ -50,7 +51,7 @@ site: leaflets
 
 ## print-pack: one PDF per language (L=xx for one), a cover with print settings, then every product
 print-pack: fonts
-	@$(GEN) print-pack --paper $(PAPER) $(if $(L),--lang $(L))
+	@$(GEN) print-pack $(if $(PAPER),--paper $(PAPER)) $(if $(L),--lang $(L))
 
 ## test: the whole suite, including `generator check` on the shipped content and catalogues
 test: fonts $(TSTAMP)

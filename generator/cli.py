@@ -31,8 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--lang", action="append", help="language code (repeatable); default: English + locales/LINGUAS")
     b.add_argument("--handout", action="append", help="handout id (repeatable); default: all")
     b.add_argument("--product", action="append", choices=PRODUCTS, help="product (repeatable); default: all")
-    b.add_argument("--paper", default="auto", choices=PAPER_CHOICES,
-                   help="auto: the language's region (US Letter or A4); all: both; or one paper")
+    b.add_argument("--paper", default=None, choices=PAPER_CHOICES,
+                   help="auto: the language's region (US Letter or A4); all: both; or one paper "
+                        "(default: clinic.toml's paper, else auto)")
     b.add_argument("--out", type=Path, default=None, help="output folder (default: output/ in the project)")
     b.add_argument("--jobs", type=int, default=None, help="worker processes (default: number of cores)")
     b.add_argument("--clinic", type=Path, default=None, help="clinic file (default: clinic.toml)")
@@ -54,8 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     pp = sub.add_parser("print-pack", help="one PDF per language: a cover with print settings, then every product")
     pp.add_argument("--lang", action="append", help="language code (repeatable); default: English + locales/LINGUAS")
-    pp.add_argument("--paper", default="auto", choices=("auto", "all", "a4", "letter"),
-                    help="auto: the language's region (US Letter or A4); all: a pack for each")
+    pp.add_argument("--paper", default=None, choices=("auto", "all", "a4", "letter"),
+                    help="auto: the language's region (US Letter or A4); all: a pack for each "
+                         "(default: clinic.toml's paper, else auto)")
     pp.add_argument("--out", type=Path, default=None, help="output folder (default: output/ in the project)")
     pp.add_argument("--jobs", type=int, default=None, help="worker processes (default: number of cores)")
     pp.add_argument("--clinic", type=Path, default=None, help="clinic file (default: clinic.toml)")
@@ -147,6 +149,13 @@ def _report(summary):
         print(f"failed: {line}", file=sys.stderr)
 
 
+def _paper(args) -> str:
+    """--paper if given, else clinic.toml's paper (one family for every language), else auto (each region's)."""
+    from generator.clinic import load_clinic
+
+    return args.paper or load_clinic(args.project, args.clinic).paper or "auto"
+
+
 def cmd_build(args) -> int:
     from generator.build import build, usable_cores
 
@@ -155,7 +164,7 @@ def cmd_build(args) -> int:
     if args.jobs is not None and args.jobs > usable_cores():
         print(f"--jobs {args.jobs} is more than the {usable_cores()} core(s) this computer gives the build; "
               f"using {usable_cores()}", file=sys.stderr)
-    summary = build(settings, args.lang, args.handout, args.product, args.paper, args.jobs)
+    summary = build(settings, args.lang, args.handout, args.product, _paper(args), args.jobs)
     _report(summary)
     print(f"built {summary.built}, unchanged {summary.unchanged}, failed {len(summary.failed)}, "
           f"handouts left out {len(summary.skipped_handouts)}, languages left out {len(summary.skipped_languages)}, "
@@ -196,7 +205,7 @@ def cmd_print_pack(args) -> int:
 
     settings = _settings(args)
     out = settings.out
-    result, summary = print_packs(settings, args.lang, args.paper, args.jobs)
+    result, summary = print_packs(settings, args.lang, _paper(args), args.jobs)
     _report(summary)
     print(f"print-pack: parts built {summary.built}, unchanged {summary.unchanged}, failed {len(summary.failed)}",
           file=sys.stderr)

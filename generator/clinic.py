@@ -15,7 +15,8 @@ from pathlib import Path
 from generator.errors import UserError, where
 from generator.markup import BIDI_CONTROLS
 
-KEYS = ("name", "phone", "website", "address", "logo", "resources_url", "site_url")
+KEYS = ("name", "phone", "website", "address", "logo", "resources_url", "site_url", "paper")
+PAPERS = ("a4", "letter")  # clinic.toml's paper: one family for every language; empty: each language's region
 PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{3,30}([ ]?(ext\.?|x)[ ]?[0-9]{1,6})?$")
 WEBSITE = re.compile(r"^(https?://)?[A-Za-z0-9.-]+\.[A-Za-z]{2,}(/[^\s<>\"]*)?$")
 MAX_LOGO_BYTES = 2 * 1024 * 1024
@@ -32,6 +33,7 @@ class Clinic:
     resources_url: str = "https://www.carcinoid.org"  # the poster's QR code; clinic.toml can change it
     generic: bool = False  # the default: "Your care team", never a made-up clinic
     site_url: str = ""  # where the clinic publishes the web edition (output/site/); posters' QR codes lead there
+    paper: str = ""  # "a4" or "letter": the paper every language is built on unless --paper says otherwise; "": the region's
 
 
 def load_clinic(project: Path, path: Path | None = None) -> Clinic:
@@ -65,11 +67,18 @@ def load_clinic(project: Path, path: Path | None = None) -> Clinic:
     for key in ("website", "resources_url", "site_url"):
         if get(key) and not WEBSITE.match(get(key)):
             raise UserError(f"{key} {get(key)!r} is not a web address such as https://example.org", where(path))
+    if get("paper").lower() not in ("", *PAPERS):
+        line = next((n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                     if re.match(r"\s*paper\s*=", text)), None)
+        raise UserError(f"paper {get('paper')!r}: use \"a4\", \"letter\", or \"\" for each language's region "
+                        f"(US Letter in the Americas' Letter countries and the Philippines, A4 elsewhere)",
+                        where(path, line))
     logo = _logo(project, path, get("logo")) if get("logo") else None
     name = get("name")
     clinic = Clinic(name, get("phone"), get("website"), get("address"), logo, generic=not name)
     if get("resources_url"):
         clinic.resources_url = get("resources_url") if "://" in get("resources_url") else "https://" + get("resources_url")
+    clinic.paper = get("paper").lower()
     if get("site_url"):
         clinic.site_url = get("site_url") if "://" in get("site_url") else "https://" + get("site_url")
     return clinic

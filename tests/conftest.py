@@ -17,7 +17,7 @@ def project() -> Path:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
-    """Every shipped language's leaflets, both paper families, as `make leaflets` makes them."""
+    """Every shipped language's leaflets, both paper families, as `make leaflets PAPER=all` makes them."""
     from generator.build import Settings, build
 
     out = tmp_path_factory.mktemp("out")
