@@ -31,18 +31,24 @@ def draw(canvas, name: str, x: float, y: float, size: float, color) -> None:
     canvas.setLineJoin(1)
     canvas.setStrokeColor(color)
     canvas.setFillColor(color)
-    for shape in outline(name):
+    # One path for the strokes and one for the dots: a pictogram is one object in the PDF (a stray
+    # straight stroke on its own would look like a crop or fold mark to a prepress check).
+    for filled in (False, True):
+        shapes = [shape for shape in outline(name) if shape.fill == filled]
+        if not shapes:
+            continue
         p = canvas.beginPath()
-        for op in shape.ops:
-            if op[0] == "M":
-                p.moveTo(*op[1:])
-            elif op[0] == "L":
-                p.lineTo(*op[1:])
-            elif op[0] == "C":
-                p.curveTo(*op[1:])
-            else:
-                p.close()
-        canvas.drawPath(p, stroke=0 if shape.fill else 1, fill=1 if shape.fill else 0)
+        for shape in shapes:
+            for op in shape.ops:
+                if op[0] == "M":
+                    p.moveTo(*op[1:])
+                elif op[0] == "L":
+                    p.lineTo(*op[1:])
+                elif op[0] == "C":
+                    p.curveTo(*op[1:])
+                else:
+                    p.close()
+        canvas.drawPath(p, stroke=0 if filled else 1, fill=1 if filled else 0)
     canvas.restoreState()
 
 
