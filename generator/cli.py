@@ -247,10 +247,18 @@ def cmd_status(args) -> int:
 
 
 def cmd_fonts(args) -> int:
-    from generator.render.pdf.fonts import prepare_all
+    import time
 
-    paths = prepare_all()
-    print(f"fonts: {len(paths)} static weights ready in .cache/fonts", file=sys.stderr)
+    from generator.render.pdf.fonts import FAMILIES, prepare_all
+
+    start = time.perf_counter()
+
+    def report(script, timing):  # CPU seconds per weight, as each family is done
+        spent = ", ".join(f"{style} {seconds:.2f} s" for style, seconds in timing.items())
+        print(f"fonts: {FAMILIES[script].family}: {spent}", file=sys.stderr)
+
+    paths = prepare_all(report=report)
+    print(f"fonts: {len(paths)} ready in {time.perf_counter() - start:.1f} s (.cache/fonts)", file=sys.stderr)
     return 0
 
 

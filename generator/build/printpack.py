@@ -132,15 +132,13 @@ def _write_pack(settings, ws, manifest, lang: str, pack_paper: str, jobs) -> Pac
 
 def _cover(settings, ws, lang: str, pack_paper: str, parts: list[dict]) -> tuple[bytes, int]:
     """The cover, rendered until the page numbers it lists agree with its own length."""
-    from babel.numbers import format_decimal
-
     from generator.layout import ENV, MM, PAPERS
     from generator.render.pdf import render
     from generator.review import summary_context
 
     loc = ws.localizer(lang)
     width, height = PAPERS[pack_paper]
-    digits = "".join(format_decimal(i, locale=loc.locale) for i in range(10))
+    digits = loc.digits  # the locale's own digits, for page numbers
     reviewed_parts = sum(p["reviewed"] for p in parts)
     # The review records decide (generator/review): the pack is reviewed only when every handout in it is.
     handouts = [ws.library.handouts[h] for h in dict.fromkeys(p["handout"] for p in parts)]

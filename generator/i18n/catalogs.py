@@ -404,6 +404,11 @@ def init(locales: Locales, lang: str) -> Path:
         Locale.parse(lang)
     except (UnknownLocaleError, ValueError):
         raise UserError(f"'{lang}' is not a locale Babel knows; use a code such as pt_BR or sw") from None
+    from generator.render.pdf.fonts import missing_font
+
+    no_font = missing_font(lang)  # a catalogue nobody can check or print: add the script's font first
+    if no_font:
+        raise UserError(no_font)
     path = locales.po_path(lang)
     if path.exists():
         raise UserError(f"{lang} already exists; run `make update` to refresh it", where(path))

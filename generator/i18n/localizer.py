@@ -26,6 +26,23 @@ class MissingTranslation(Exception):
         super().__init__(f"{lang}: message {msgid[:60]!r} is not translated")
 
 
+# The zero of each decimal numbering system a shipped locale may default to (CLDR numberingSystems).
+NUMBERING_ZERO = {"latn": "0", "arab": "\u0660", "arabext": "\u06f0", "beng": "\u09e6", "deva": "\u0966",
+                  "tamldec": "\u0be6", "gujr": "\u0ae6", "guru": "\u0a66", "mymr": "\u1040", "thai": "\u0e50"}
+
+
+def numbering_system(locale: Locale) -> str:
+    """The locale's own numbering system (CLDR: Persian 'arabext' ۱۲۳, Bengali 'beng' ১২৩; most 'latn')."""
+    system = locale.default_numbering_system
+    return system if system in NUMBERING_ZERO else "latn"
+
+
+def digits_for(locale: Locale) -> str:
+    """The ten digits the locale writes numbers with, 0 to 9."""
+    zero = ord(NUMBERING_ZERO[numbering_system(locale)])
+    return "".join(chr(zero + i) for i in range(10))
+
+
 def locale_for(lang: str) -> Locale:
     """Babel's locale for a language code; the pseudo-language is formatted as English."""
     return Locale.parse("en" if lang == "pseudo" else lang)
@@ -38,6 +55,11 @@ class Localizer:
         self.lang = lang
         self.locale = locale_for(lang)
         self.rtl = self.locale.character_order == "right-to-left"
+        # Numbers, percentages, dates and page numbers in the locale's own digits (Babel formats
+        # with the numbering system's separators but always writes Latin digits).
+        self.numbering = numbering_system(self.locale)
+        self.digits = digits_for(self.locale)
+        self._native = str.maketrans("0123456789", self.digits)
         self.review_status = review_status
         self._strings: dict[tuple[str | None, str], object] = {}
         self._plural = lambda n: int(n != 1)
@@ -79,14 +101,18 @@ class Localizer:
 
     # -- formatting --------------------------------------------------------
     def number(self, value) -> str:
-        return format_decimal(value, locale=self.locale)
+        return format_decimal(value, locale=self.locale, numbering_system=self.numbering).translate(self._native)
 
     def percent(self, value) -> str:
-        return format_percent(value, locale=self.locale)
+        text = format_percent(value, locale=self.locale, numbering_system=self.numbering).translate(self._native)
+        if self.numbering == "latn":
+            return text
+        sign = self.locale.number_symbols.get(self.numbering, {}).get("percentSign", "%")
+        return text.replace("%", sign.strip("\u200e\u200f\u061c"))  # Persian ٪
 
     def date(self, value) -> str:
         """A long date ("22 ноября 2027 г."), held together on one line with no-break spaces."""
-        return format_date(value, format="long", locale=self.locale).replace(" ", "\u00a0")
+        return format_date(value, format="long", locale=self.locale).translate(self._native).replace(" ", "\u00a0")
 
     def _format_var(self, var: Var) -> str:
         if var.kind == "number":

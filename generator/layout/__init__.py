@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
@@ -166,7 +165,7 @@ def layout_xml(product: str, paper: str, handout: Handout, loc: Localizer, libra
     from generator.review import template_context  # reviews/<lang>.toml decides what the review label says
 
     width, height = PAPERS[paper]
-    digits = "".join(format_decimal(i, locale=loc.locale) for i in range(10))
+    digits = loc.digits  # the locale's own digits (Persian ۰۱۲۳, Bengali ০১২৩), for page numbers
     context = {
         "product": product, "paper": paper, "page": {"width": width, "height": height},
         "lang": loc.lang.replace("_", "-"), "rtl": loc.rtl, "dir": "rtl" if loc.rtl else "ltr",

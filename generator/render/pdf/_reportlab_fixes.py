@@ -38,3 +38,7 @@ _CJK_CLOSING = "\uff0c\uff1a\uff1b\uff1f\uff01\u300b\u3009\u201d\u2019\uff0e\u20
 for _module in (_paragraph, _textsplit):
     _module.ALL_CANNOT_START = _module.ALL_CANNOT_START + "".join(
         c for c in _CJK_CLOSING if c not in _module.ALL_CANNOT_START)
+
+# Chinese and Japanese: no opening bracket at a line end, no closing punctuation at a line start
+# (kinsoku.py replaces ReportLab's CJK line splitting).
+from generator.render.pdf import kinsoku  # noqa: E402,F401

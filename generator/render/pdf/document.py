@@ -466,7 +466,7 @@ class Renderer:
         self.rtl = r.get("dir") == "rtl"
         self.inline = _Inline(fonts, self.rtl, r.get("cite-style") == "inline")
         self.cmyk = r.get("color-mode") == "cmyk"
-        self.cjk = fonts.scripts[0] == "han"
+        self.cjk = fonts.cjk_wrap  # Chinese, Japanese: break between characters (kinsoku.py); Korean at spaces
         self.black = colors.CMYKColor(0, 0, 0, 1) if self.cmyk else colors.black
         self.width, self.height = _num(r, "width"), _num(r, "height")
         self.bleed = _num(r, "bleed", 0.0)
