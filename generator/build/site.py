@@ -51,11 +51,21 @@ def _tel(phone: str) -> str:
     return "".join(ch for ch in phone.split("ext")[0].split("x")[0] if ch.isdigit() or ch == "+")
 
 
-def _display_name(lang: str) -> str:
+def _display_name(lang: str) -> tuple[str, str | None]:
+    """The language named in itself ("العربية", "中文 (简体, 中国)"), and a note when the fonts the
+    language prints with lack a character of that name: then the shorter name ("中文") is used."""
     from generator.i18n import locale_for
+    from generator.render.html.fonts import missing
 
-    name = locale_for(lang).display_name or lang
-    return name[:1].upper() + name[1:]
+    locale = locale_for(lang)
+    name = locale.display_name or lang
+    note = None
+    if missing(lang, name):
+        short = locale.get_language_name() or lang
+        note = (f"language {lang}: the chooser says {short!r}, not {name!r}: the {lang} fonts lack "
+                f"{' '.join(sorted(missing(lang, name)))} (fonts are cut to the characters the project prints)")
+        name = short
+    return name[:1].upper() + name[1:], note
 
 
 def _size(n_bytes: int, locale) -> str:
@@ -167,7 +177,9 @@ def build_site(project: Path, out: Path | None = None, pdfs: Path | None = None,
                           "thumb": {"src": f"{hid}.webp", "width": w, "height": hgt}, "files": files})
         index = render_page("language", {**common, "handouts": items})
         writer.add(f"{lang}/index.html", index)
-        name = _display_name(lang)
+        name, note = _display_name(lang)
+        if note:
+            summary.left_out.append(note)
         heading = loc.gettext("Handouts about neuroendocrine tumours (NETs)")
         home_langs.append({"code": lang, "html_lang": html_lang, "dir": common["dir"], "name": name,
                            "heading": heading})
