@@ -139,6 +139,8 @@ class Workspace:
                              {**self.options, knob: value})
             try:
                 result = draw(xml, self.fonts(job.lang), logo)
+                if knob == "spacing":
+                    result = self._fill_pages(job, handout, value, result)
                 return result.pdf, result.pages
             except Overflow as exc:
                 if value - step < limit - 1e-9:
@@ -146,6 +148,47 @@ class Workspace:
                                                     f" even with line spacing at {limit:.0%}")
                     raise Overflow(f"{exc}{shrunk}; shorten the text") from None
                 value = round(value - step, 3)
+
+    def _fill_pages(self, job: Job, handout, fitted: float, result):
+        """Leaflets, large print and tri-folds: among the line spacings their theme allows ([rules] in
+        generator/layout/theme/<product>.toml), the one closest to 100% whose pages are full enough
+        (every page but the last at least `min_fill`, the last at least `min_last_fill`, measured by the
+        renderer to the lowest text), so no page is left near-empty. Never looser than what fits:
+        spacings above `fitted` are tried only when `fitted` is 100%. None meets the rules: the closest."""
+        from generator.layout import SPACING_LIMITS, layout_xml
+        from generator.layout.theme import load_theme
+        from generator.render.pdf import Overflow, render
+
+        rules = load_theme().get(job.product, {}).get("rules")
+        if not rules:
+            return result
+
+        def shortfall(r) -> float:
+            fill = r.fill or (1.0,)
+            wanted = [rules["min_fill"]] * (len(fill) - 1) + [rules.get("min_last_fill", 0.0)]
+            return round(sum(max(0.0, w - f) for w, f in zip(wanted, fill)), 4)
+
+        best, best_short = result, shortfall(result)
+        if best_short == 0:
+            return result
+        low = max(rules["spacing_min"], SPACING_LIMITS.get(job.product, 1.0))
+        high, step = rules["spacing_max"] if fitted >= 1.0 else fitted, rules["spacing_step"]
+        candidates = [round(low + i * step, 3) for i in range(int((high - low) / step + 1e-9) + 1)]
+        candidates = sorted((c for c in candidates if abs(c - fitted) > 1e-9), key=lambda c: (abs(c - 1.0), -c))
+        for value in candidates:
+            xml = layout_xml(job.product, job.paper, handout, self.localizer(job.lang), self.library, self.clinic,
+                             {**self.options, "spacing": value})
+            try:
+                tried = render(xml, self.fonts(job.lang),
+                               frozenset([self.clinic.logo]) if self.clinic.logo else frozenset())
+            except Overflow:
+                continue
+            short = shortfall(tried)
+            if short < best_short:
+                best, best_short = tried, short
+                if short == 0:
+                    break
+        return best
 
 
 _WORKSPACE: Workspace | None = None

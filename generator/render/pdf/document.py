@@ -50,6 +50,11 @@ class Overflow(RenderError):
 class Result:
     pdf: bytes
     pages: int
+    # How full each page is: per page, the share of its frames' height (from the highest frame top
+    # to the lowest frame bottom) above the lowest text or box placed on it (0 for an empty page).
+    # The build uses it to choose, within a product's spacing limits, a layout without near-empty
+    # pages (docs/LAYOUT.md, "fill").
+    fill: tuple[float, ...] = ()
 
 
 # ---------------------------------------------------------------- inline text
@@ -445,11 +450,25 @@ class _Doc(BaseDocTemplate):
     def __init__(self, buf, **kw):
         super().__init__(buf, **kw)
         self.placed: list[tuple[int, str]] = []
+        self.lowest: dict[int, tuple[float, float, float]] = {}  # page -> (frames' top, bottom, lowest y used)
 
     def afterFlowable(self, flowable):
         label = getattr(flowable, "_net_label", None)
         if label:
             self.placed.append((self.page, label))
+        frames = self.pageTemplate.frames
+        if self.frame is None or not frames:
+            return
+        top, bottom = max(f._y2 for f in frames), min(f._y1 for f in frames)
+        used = self.lowest.get(self.page, (top, bottom, top))[2]
+        self.lowest[self.page] = (top, bottom, min(used, self.frame._y))
+
+    def fill(self) -> tuple[float, ...]:
+        out = []
+        for page in range(1, self.page + 1):
+            top, bottom, used = self.lowest.get(page, (1.0, 0.0, 1.0))
+            out.append(round(max(0.0, min(1.0, (top - used) / (top - bottom))), 4) if top > bottom else 0.0)
+        return tuple(out)
 
 
 class Renderer:
@@ -846,7 +865,7 @@ class Renderer:
             overflow = next((label for page, label in doc.placed if page > self.max_pages), "")
             raise Overflow(f"does not fit on {self.max_pages} page(s) (needs {pages}); first text that "
                               f"overflows: {overflow[:70]!r}")
-        return Result(buf.getvalue(), pages)
+        return Result(buf.getvalue(), pages, doc.fill())
 
 
 def _furniture(canvas):
