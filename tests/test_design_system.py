@@ -199,7 +199,8 @@ def test_one_wording_standard_in_every_printed_english_string(project):
 
 def test_products_use_only_theme_colours_and_their_boxed_text_reaches_aa(project):
     """Every colour a product's layout writes is a theme role (no stray hex in a template), and the text
-    in every box (callout) has at least 4.5:1 against the box's background, as the layout says."""
+    in every box (callout), and every fixed text on its band or on paper, has at least 4.5:1 against
+    its background, as the layout says."""
     import xml.etree.ElementTree as ET
 
     from generator.clinic import load_clinic
@@ -228,3 +229,17 @@ def test_products_use_only_theme_colours_and_their_boxed_text_reaches_aa(project
                 if text:
                     ratio = contrast(text.split(",")[0], background)
                     assert ratio >= 4.5, f"{product}: style {el.get('style')} {text} on {background}: {ratio:.2f}:1"
+        # Fixed texts (title bands, footers): on the last band drawn under the text's middle, else on paper.
+        for draw in [*root.iter("draw"), *root.iter("late")]:
+            bands = [el for el in draw if el.tag == "rect"]
+            for el in draw.iter("text"):
+                color = el.get("color") or style_color.get(el.get("style"))
+                if not color:
+                    continue
+                cx = float(el.get("x")) + float(el.get("width")) / 2
+                cy = float(el.get("y")) + float(el.get("height", "0")) / 2
+                under = [r for r in bands if float(r.get("x")) <= cx <= float(r.get("x")) + float(r.get("width"))
+                         and float(r.get("y")) <= cy <= float(r.get("y")) + float(r.get("height"))]
+                background = under[-1].get("fill").split(",")[0] if under else "#ffffff"
+                ratio = contrast(color.split(",")[0], background)
+                assert ratio >= 4.5, f"{product}: fixed text {el.get('style')} {color} on {background}: {ratio:.2f}:1"
