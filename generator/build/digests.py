@@ -38,8 +38,8 @@ def _hash_files(*paths: Path) -> str:
 
 @cache
 def code() -> str:
-    """The generator's own code and the pinned dependency versions."""
-    files = sorted(PACKAGE.rglob("*.py")) + [PACKAGE.parent / "requirements.txt"]
+    """The generator's own code, its pictograms (generator/pictograms/svg) and the pinned dependency versions."""
+    files = sorted(PACKAGE.rglob("*.py")) + sorted(PACKAGE.rglob("*.svg")) + [PACKAGE.parent / "requirements.txt"]
     return _hash_files(*files)
 
 
