@@ -53,6 +53,52 @@ def visual_line(words: list[str], mirrored=None) -> list[str]:
     return visual.replace(_LRM, "").split(" ")
 
 
+def visual_runs(texts: list[str], mirrored=None) -> list[tuple[int, str]]:
+    """A right-to-left line made of several style runs (bold, a superscript citation, a Latin name),
+    in visual order: (index of the run in `texts`, what to draw), left to right. Each character keeps
+    its run, so a bold word stays bold and a citation stays raised wherever UAX #9 moves it; a run
+    that the reordering splits (a Latin name at a line's end) comes back as several pieces.
+
+    mirrored(drawn, meant, run) is visual_line's, told which run the bracket belongs to (its font)."""
+    text = "".join(texts)
+    owner = [i for i, t in enumerate(texts) for _ in t]
+    fenced, source = _fenced_with_sources(text)
+    order: list[int] = []
+    visual = log2vis(fenced, "RTL", positions_V_to_L=order)
+    around_rtl = set()
+    if mirrored is not None:
+        around_rtl = {i for m in _BRACKETED.finditer(fenced) if _first_strong(m.group(1)) in ("R", "AL")
+                      for i in (m.start(), m.end() - 1)}
+    out: list[tuple[int, list[str]]] = []
+    for ch, i in zip(visual, order):
+        j = source[i]
+        if j < 0:  # an LRM fence
+            continue
+        run = owner[j]
+        if mirrored is not None and ch != fenced[i] and i in around_rtl:
+            ch = mirrored(ch, fenced[i], run)
+        if out and out[-1][0] == run:
+            out[-1][1].append(ch)
+        else:
+            out.append((run, [ch]))
+    return [(run, "".join(chars)) for run, chars in out]
+
+
+def _fenced_with_sources(text: str) -> tuple[str, list[int]]:
+    """_fence_latin_brackets(text), and for each of its characters the index it came from (-1: a fence)."""
+    fenced = _fence_latin_brackets(text)
+    if len(fenced) == len(text):
+        return fenced, list(range(len(text)))
+    source, j = [], 0
+    for ch in fenced:
+        if ch == _LRM and (j >= len(text) or text[j] != _LRM):
+            source.append(-1)
+        else:
+            source.append(j)
+            j += 1
+    return fenced, source
+
+
 def _first_strong(text: str) -> str | None:
     return next((unicodedata.bidirectional(c) for c in text if unicodedata.bidirectional(c) in ("L", "R", "AL")),
                 None)

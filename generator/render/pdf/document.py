@@ -26,8 +26,8 @@ from reportlab.platypus.doctemplate import BaseDocTemplate, LayoutError
 from xml.sax.saxutils import escape
 
 from generator.render.pdf import _reportlab_fixes  # noqa: F401  (an upstream bug with Arabic marks)
-from generator.render.pdf import metadata, textlayer
-from generator.render.pdf.bidi import contextual_forms, visual_line
+from generator.render.pdf import metadata, optical, textlayer
+from generator.render.pdf.bidi import contextual_forms, visual_line, visual_runs
 from generator.render.pdf.fonts import FontStack, MissingGlyph
 from generator.render.pdf.tagging import ROLES, Tag, TaggedText, Tagger
 
@@ -62,21 +62,18 @@ class Result:
 class _Inline:
     """Turns an XML element's mixed content into ReportLab paragraph markup with font runs.
 
-    Right-to-left paragraphs are flattened to one style run: ReportLab reorders an RTL
-    line only on its single-run, unshaped path (bidi_support.py explains why). There,
-    inline <b>/<i> are not shown, citations are written inline as [1], and Arabic
-    letters get their joined forms before wrapping. Whole-paragraph bold still works.
-    """
+    Right-to-left text keeps its runs (bold, superscript citations) like any other: its Arabic
+    letters get their joined forms before wrapping, and RTLParagraph draws each line's runs in
+    visual order (bidi.visual_runs)."""
 
-    def __init__(self, fonts: FontStack, rtl: bool = False, inline_cites: bool = False):
+    def __init__(self, fonts: FontStack, rtl: bool = False, inline_cites: bool = False, optical: float = 1.0):
         self.fonts = fonts
         self.rtl = rtl
         self.inline_cites = inline_cites  # large print: "[1]" at full size instead of a small superscript
+        self.optical = optical  # the script's size factor (optical.py): Latin runs are drawn without it
 
     def convert(self, el: ET.Element, bold: bool = False, size: float = 12.0) -> str:
-        if self.rtl:
-            return "<br/>".join(self._text(contextual_forms(line), bold) for line in _flat_lines(el))
-        out = [self._text(el.text or "", bold)]
+        out = [self._text(el.text or "", bold, size)]
         for child in el:
             tag = child.tag
             if tag not in INLINE:
@@ -88,21 +85,26 @@ class _Inline:
             elif tag == "cite":
                 # a small, low superscript, so it never touches the line above
                 out.append(f'<super rise="{size * 0.3:.1f}" size="{size * 0.62:.1f}">'
-                           f'{self.convert(child, bold, size)}</super>')
+                           f'{self.convert(child, bold, size * 0.62)}</super>')
             else:
                 out.append(f"<{tag}>{self.convert(child, bold or tag == 'b', size)}</{tag}>")
-            out.append(self._text(child.tail or "", bold))
+            out.append(self._text(child.tail or "", bold, size))
         return "".join(out)
 
-    def _text(self, text: str, bold: bool) -> str:
+    def _text(self, text: str, bold: bool, size: float = 0.0) -> str:
         if not text:
             return ""
         # ReportLab breaks lines at U+202F (Babel's French "58 %" uses it) but not at U+00A0.
         text = text.replace("\u202f", "\u00a0")
+        if self.rtl:  # Arabic letters in their joined forms (each run is reshaped on its own: bidi.py)
+            text = contextual_forms(text)
         parts = []
         for index, run in self.fonts.runs(text, bold):
             if index == 0:
                 parts.append(escape(run))
+            elif self.optical != 1.0 and size:  # a Latin name in Arabic: the size Latin has everywhere
+                parts.append(f'<font name="{self.fonts.names[index]["regular"]}" size="{size / self.optical:.2f}">'
+                             f'{escape(run)}</font>')
             else:
                 parts.append(f'<font name="{self.fonts.names[index]["regular"]}">{escape(run)}</font>')
         return "".join(parts)
@@ -110,24 +112,6 @@ class _Inline:
 
 def plain_text(el: ET.Element) -> str:
     return "".join(el.itertext()).strip()
-
-
-def _flat_lines(el: ET.Element) -> list[str]:
-    """An element's text as lines (split at <br/>), citations as " [1]", other tags dropped."""
-    lines, current = [], [el.text or ""]
-    for child in el:
-        if child.tag not in INLINE:
-            raise RenderError(f"layout: <{child.tag}> cannot appear inside text")
-        if child.tag == "br":
-            lines.append("".join(current))
-            current = []
-        elif child.tag == "cite":
-            current.append(f" [{plain_text(child)}]")
-        else:
-            current.append("".join(child.itertext()))
-        current.append(child.tail or "")
-    lines.append("".join(current))
-    return lines
 
 
 # ---------------------------------------------------------------- flowables
@@ -340,8 +324,8 @@ class RTLParagraph(TaggedParagraph):
 
     def draw(self):
         bl = self.blPara
-        if bl.kind != 0:  # several style runs: not produced for RTL text (see _Inline)
-            return super().draw()
+        if bl.kind != 0:  # several style runs (bold, a superscript citation): bidi.visual_runs
+            return self._draw_runs(bl)
         logical = bl.lines
         font = self.style.fontName
         mirrored = lambda drawn, meant: textlayer.stand_in(drawn, meant, font)  # noqa: E731
@@ -356,6 +340,50 @@ class RTLParagraph(TaggedParagraph):
             bl.lines = logical
             if tagger is not None:
                 tagger.rtl_runs = False
+
+    def _draw_runs(self, bl):
+        """Lines of several style runs: each line's runs cut and put in visual order (bidi.visual_runs),
+        each piece keeping its font (bold) and rise (a citation). The structure lists a line's runs
+        from the right (reading order): a zero-width marker at each line's start tells where it begins."""
+        logical = [(line, line.words) for line in bl.lines]
+        tagger = getattr(self.canv, "_net_tagger", None)
+        starts: list[int] = []
+
+        def line_start(canvas, kind, label):
+            owner = tagger.owner if tagger is not None else None
+            if owner is not None:
+                _reverse_line(owner, starts)
+                starts.append(len(owner.kids))
+
+        self.canv.setNamedCB("net_rtl_line", line_start)
+        for line, words in logical:
+            texts = [w for w in words if not hasattr(w, "cbDefn") and w.text]
+            mirrored = lambda drawn, meant, run: textlayer.stand_in(drawn, meant, texts[run].fontName)  # noqa: E731
+            visual = [texts[run].clone(text=textlayer.lam_alef_companions(text, texts[run].fontName))
+                      for run, text in visual_runs([w.text for w in texts], mirrored)]
+            line.words = [_LineStart(), *visual] if tagger is not None else visual
+        try:
+            super().draw()
+            if tagger is not None and tagger.owner is not None:
+                _reverse_line(tagger.owner, starts)
+        finally:
+            for line, words in logical:
+                line.words = words
+
+
+class _LineStart:
+    """A zero-width inline callback (ReportLab's onDraw) at the start of a right-to-left line."""
+    text = ""
+
+    class cbDefn:  # noqa: N801  (the attribute ReportLab looks for)
+        kind, name, label = "onDraw", "net_rtl_line", None
+
+
+def _reverse_line(owner, starts: list[int]):
+    """Put the runs of the line that started at starts[-1] back in reading order (right to left)."""
+    if starts:
+        owner.kids[starts[-1]:] = owner.kids[starts[-1]:][::-1]
+        starts.pop()
 
 
 def _chained(flowables: list) -> list:
@@ -474,7 +502,7 @@ class _Doc(BaseDocTemplate):
 class Renderer:
     """One layout XML document -> PDF bytes."""
 
-    def __init__(self, xml: str, fonts: FontStack, images: frozenset = frozenset()):
+    def __init__(self, xml: str, fonts: FontStack, images: frozenset = frozenset(), factors=None):
         try:
             self.root = ET.fromstring(xml)
         except ET.ParseError as exc:  # a template bug, not a user's: keep the position for the developer
@@ -483,7 +511,10 @@ class Renderer:
         self.images = images  # the only image files a template may draw (the validated clinic logo)
         r = self.root
         self.rtl = r.get("dir") == "rtl"
-        self.inline = _Inline(fonts, self.rtl, r.get("cite-style") == "inline")
+        self.optical = optical.factors(fonts.scripts[0])  # Arabic, Devanagari: optical.py
+        if factors is not None:  # between the template's size and spacing and the optical ones (render())
+            self.optical = factors
+        self.inline = _Inline(fonts, self.rtl, r.get("cite-style") == "inline", self.optical.size)
         self.cmyk = r.get("color-mode") == "cmyk"
         self.cjk = fonts.cjk_wrap  # Chinese, Japanese: break between characters (kinsoku.py); Korean at spaces
         self.black = colors.CMYKColor(0, 0, 0, 1) if self.cmyk else colors.black
@@ -500,9 +531,12 @@ class Renderer:
         alignment = {"start": TA_RIGHT if self.rtl else TA_LEFT, "end": TA_LEFT if self.rtl else TA_RIGHT,
                      "center": TA_CENTER, "justify": TA_JUSTIFY}[align]
         size = _num(s, "size")
+        leading = _num(s, "leading", size * 1.3)
+        if not (self.rtl and s.get("dir") == "ltr"):  # the script's optical size (not the English references)
+            size, leading = size * self.optical.size, leading * self.optical.size * self.optical.leading
         style = ParagraphStyle(
             s.get("name"), fontName=self.fonts.primary[role], fontSize=size,
-            leading=_num(s, "leading", size * 1.3), textColor=_color(s.get("color", "#000000"), self.cmyk),
+            leading=leading, textColor=_color(s.get("color", "#000000"), self.cmyk),
             alignment=alignment, spaceBefore=_num(s, "space-before", 0.0), spaceAfter=_num(s, "space-after", 0.0),
             leftIndent=_num(s, "indent", 0.0) if not self.rtl else 0, rightIndent=_num(s, "indent", 0.0) if self.rtl else 0,
             allowWidows=0, allowOrphans=0, splitLongWords=1,
@@ -534,9 +568,12 @@ class Renderer:
         except KeyError:
             raise RenderError(f"layout: style '{name}' is not defined") from None
 
-    def para(self, el: ET.Element, style_name: str | None = None) -> Paragraph:
+    def para(self, el: ET.Element, style_name: str | None = None, scale: float = 1.0) -> Paragraph:
         style_name = style_name or el.get("style", "body")
         style = self.style(style_name)
+        if scale != 1.0:  # a fixed text given back part of its script's optical size (_draw_text)
+            style = ParagraphStyle(f"{style.name}-{scale:.3f}", parent=style, fontSize=style.fontSize * scale,
+                                   leading=style.leading * scale)
         try:
             markup = self.inline.convert(el, style.fontName == self.fonts.primary["bold"], style.fontSize)
         except MissingGlyph as exc:
@@ -740,20 +777,20 @@ class Renderer:
         el = item
         if pages is not None:
             el = substitute_text(item, {"{page}": self._number(page), "{pages}": self._number(pages)})
-        # Right-to-left lines are reordered only in single-run paragraphs: one per <br/>-line.
-        paras = [self.para(line) for line in _split_at_br(el)] if self.rtl else [self.para(el)]
-        for para in paras[1:]:  # the lines of one text are one element (one heading, one paragraph)
-            para._tag = paras[0]._tag
         x, y, w = _num(item, "x"), _num(item, "y"), _num(item, "width")
         box_h = _num(item, "height", 10_000.0)
-        heights = [p.wrap(w, box_h)[1] for p in paras]
-        h = sum(heights)
-        if h > box_h + 0.5:
+        # A script set larger for its optical size (optical.py) gives some of it back, in 4% steps, when
+        # a fixed box is too small for it; never below the template's size.
+        scales = [1.0] + [s for s in (1 - 0.04 * k for k in range(1, 10)) if s * self.optical.size > 1.0 - 1e-9]
+        for scale in scales:
+            para = self.para(el, scale=scale)
+            h = para.wrap(w, box_h)[1]
+            if h <= box_h + 0.5:
+                break
+        else:
             raise Overflow(f"text does not fit its {box_h:.0f} pt box: {plain_text(el)[:70]!r}")
         top = y + box_h if item.get("valign", "top") == "top" else y + h
-        for para, height in zip(paras, heights, strict=True):
-            top -= height
-            para.drawOn(canvas, x, top)
+        para.drawOn(canvas, x, top - h)
 
     def _number(self, n: int) -> str:
         """Page numbers in the locale's digits (the template passes them, from Babel)."""
@@ -788,6 +825,7 @@ class Renderer:
         r = self.root
         buf = io.BytesIO()
         late = self._late
+        max_pages = self.max_pages
         bleed, width, height = self.bleed, self.width, self.height
         first_font = self.fonts.primary["regular"]
         tagger = self.tagger = Tagger(r.get("lang"))
@@ -832,6 +870,8 @@ class Renderer:
 
             def save(self):
                 total = len(self._saved)
+                if max_pages and total > max_pages:  # build() raises Overflow: no footers, no PDF to write
+                    return
                 for state in self._saved:
                     self.__dict__.update(state)
                     late(self, self._pageNumber, total)
@@ -890,21 +930,6 @@ def _finish(canvas, tagger: Tagger, pages: int, root: ET.Element):
     doc.Catalog.Metadata = doc.Reference(stream, "NETMetadata")
 
 
-def _split_at_br(el: ET.Element) -> list[ET.Element]:
-    """One element per line of el, split at its <br/> children (attributes kept)."""
-    lines, current = [], ET.Element(el.tag, el.attrib)
-    current.text = el.text
-    for child in el:
-        if child.tag == "br":
-            lines.append(current)
-            current = ET.Element(el.tag, el.attrib)
-            current.text = child.tail
-        else:
-            current.append(child)
-    lines.append(current)
-    return lines
-
-
 def substitute_text(el: ET.Element, values: dict) -> ET.Element:
     """A copy of el with each key of values replaced in its text ("{page}" -> "2")."""
     copy = ET.fromstring(ET.tostring(el))
@@ -919,4 +944,16 @@ def substitute_text(el: ET.Element, values: dict) -> ET.Element:
 
 
 def render(xml: str, fonts: FontStack, images: frozenset = frozenset()) -> Result:
-    return Renderer(xml, fonts, images).build()
+    """The document, its script set at its optical size and leading (optical.py); when that does not fit,
+    they are given back in steps (optical.fallbacks) down to the template's before the document fails,
+    so a layout gives up the optical bonus before the build tightens line spacing or shrinks the type."""
+    renderer = Renderer(xml, fonts, images)
+    try:
+        return renderer.build()
+    except Overflow as first:
+        for factors in optical.fallbacks(renderer.optical):
+            try:
+                return Renderer(xml, fonts, images, factors).build()
+            except Overflow:
+                continue
+        raise first from None
