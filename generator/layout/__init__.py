@@ -81,7 +81,7 @@ def papers_for(product: str, lang: str, requested: str) -> list[str]:
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["j2", "xml"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters["plain"] = lambda m: plain(str(m)) if isinstance(m, Markup) else str(m)
+    env.filters["plain"] = lambda m: plain(str(m)) if isinstance(m, Markup) or isinstance(m, Item) else str(m)
     env.filters["pt"] = lambda v: f"{float(v):.2f}"
     return env
 
