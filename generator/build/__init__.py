@@ -127,6 +127,8 @@ class Workspace:
 
         handout = self.library.handouts[job.handout]
         logo = frozenset([self.clinic.logo]) if self.clinic.logo else frozenset()
+        if job.product == "poster":
+            return self._render_poster(job, handout, logo)
         knob, limit, step = (("scale", SHRINK_LIMITS[job.product], 0.05) if job.product in SHRINK_LIMITS else
                              ("spacing", SPACING_LIMITS.get(job.product, 1.0), 0.035))
         value = 1.0
@@ -189,6 +191,54 @@ class Workspace:
                 if short == 0:
                     break
         return best
+
+    def _render_poster(self, job: Job, handout, logo: frozenset) -> tuple[bytes, int]:
+        """A poster at the largest type that fits its page (generator/layout/theme/poster.toml, [fit]):
+        at 100% type, the roomiest layout that fits (options.compact 0..3: the headline band's padding and
+        the spaces between blocks tighten first); if that fits with room to spare, the type grows step by
+        step while it still fits, so a short translation fills the page; a long one gets smaller type, 5%
+        a step down to the 80% limit, only once the layout is at its tightest. Then it fails."""
+        from generator.layout import SHRINK_LIMITS, layout_xml
+        from generator.layout.theme import load_theme
+        from generator.render.pdf import Overflow, render
+
+        fit = load_theme()["poster"]["fit"]
+        steps = len(load_theme()["poster"]["compact"]["space"])
+        limit = SHRINK_LIMITS["poster"]
+
+        def attempt(scale: float, compact: int, headline_mm: float | None = None):
+            options = {**self.options, "scale": scale, "compact": compact}
+            if headline_mm:
+                options["headline_mm"] = headline_mm
+            xml = layout_xml("poster", job.paper, handout, self.localizer(job.lang), self.library, self.clinic, options)
+            try:
+                return render(xml, self.fonts(job.lang), logo)
+            except Overflow as exc:
+                return exc
+
+        ladder = [(1.0, c, None) for c in range(steps)]
+        scale = 1.0
+        while round(scale - 0.05, 3) >= limit - 1e-9:
+            scale = round(scale - 0.05, 3)
+            ladder.append((scale, steps - 1, None))
+        # Last resort, so a too-long headline translation still prints: a smaller headline (under the 20 mm
+        # rule, which tests/test_design_poster.py then reports, naming the headline to shorten).
+        ladder += [(limit, steps - 1, mm) for mm in fit["headline_fallback_mm"]]
+        for i, (scale, compact, headline_mm) in enumerate(ladder):
+            result = attempt(scale, compact, headline_mm)
+            if not isinstance(result, Overflow):
+                break
+            if i == len(ladder) - 1:
+                raise Overflow(f"{result} even at {limit:.0%} size; shorten the text") from None
+        if scale == 1.0 and compact == 0:  # room to spare: larger type while it fits and the page is not full
+            for bigger in fit["grow"]:
+                if (getattr(result, "fill", None) or (0.0,))[0] >= fit["full"]:
+                    break
+                tried = attempt(bigger, 0)
+                if isinstance(tried, Overflow):
+                    break
+                result = tried
+        return result.pdf, result.pages
 
 
 _WORKSPACE: Workspace | None = None
