@@ -163,7 +163,7 @@ def build_site(project: Path, out: Path | None = None, pdfs: Path | None = None,
                 files.append({"href": href.replace(os.sep, "/"), "product": e["product"], "paper": e["paper"],
                               "size": _size(e["bytes"], loc.locale)})
             leaflets = [e for e in mine if e["product"] == "leaflet"] or mine
-            data, w, hgt = thumbnail(pdfs / leaflets[0]["file"])
+            data, w, hgt = thumbnail(pdfs / leaflets[0]["file"], digest=leaflets[0].get("sha256"))
             writer.add(f"{lang}/{hid}.webp", data)
             summary.thumb_bytes += len(data)
             h = localized(handout, loc, ws.library)

@@ -47,7 +47,32 @@ def _styles(script: str, italic: bool) -> list[str]:
     return ["regular", "bold"] + (["italic"] if italic and has_italic else [])
 
 
+RECIPE = "1"  # bump when the subsetting options change
+
+
 def _subset(script: str, style: str, codepoints: set[int]) -> bytes:
+    """The WOFF2 subset, from the cache beside the prepared fonts when the same font and characters
+    were subset before (a rebuild of the site reuses every font whose text did not change)."""
+    import hashlib
+    import os
+
+    source = pdf_fonts.prepared_path(script, style)
+    key = hashlib.sha256(f"{RECIPE}|{source.name}|{','.join(map(str, sorted(codepoints)))}".encode()).hexdigest()
+    cached = pdf_fonts.cache_dir() / "web" / f"{source.stem}-{key[:16]}.woff2"
+    if cached.is_file():
+        return cached.read_bytes()
+    data = _make_subset(source, codepoints)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, cached)
+    except OSError:
+        pass  # a read-only cache: the site is still built, only slower next time
+    return data
+
+
+def _make_subset(source, codepoints: set[int]) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
@@ -57,7 +82,7 @@ def _subset(script: str, style: str, codepoints: set[int]) -> bytes:
     options.hinting = False
     options.name_IDs = [1, 2, 3, 4, 6]
     options.notdef_outline = True
-    font = TTFont(pdf_fonts.prepared_path(script, style))
+    font = TTFont(source)
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=sorted(codepoints))
     subsetter.subset(font)

@@ -8,8 +8,33 @@ from pathlib import Path
 THUMB_WIDTH = 240  # pixels: sharp at 120 CSS pixels on a phone's 2x screen
 
 
-def thumbnail(pdf: Path, width: int = THUMB_WIDTH) -> tuple[bytes, int, int]:
-    """(WebP bytes, width, height) of the first page of `pdf`."""
+def thumbnail(pdf: Path, width: int = THUMB_WIDTH, digest: str | None = None) -> tuple[bytes, int, int]:
+    """(WebP bytes, width, height) of the first page of `pdf`. With the PDF's SHA-256 (`digest`, from the
+    manifest) the picture is kept in the font cache's folder and reused while the PDF is unchanged."""
+    import os
+
+    from generator.render.pdf.fonts import cache_dir
+
+    cached = cache_dir().parent / "thumbs" / f"{digest}-{width}.webp" if digest else None
+    if cached and cached.is_file():
+        from PIL import Image
+
+        data = cached.read_bytes()
+        with Image.open(io.BytesIO(data)) as im:
+            return data, im.width, im.height
+    data, w, h = _render(pdf, width)
+    if cached:
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, cached)
+        except OSError:
+            pass
+    return data, w, h
+
+
+def _render(pdf: Path, width: int) -> tuple[bytes, int, int]:
     import pypdfium2 as pdfium
 
     doc = pdfium.PdfDocument(str(pdf))
