@@ -97,7 +97,7 @@ def build_site(project: Path, out: Path | None = None, pdfs: Path | None = None,
     from generator.layout import localized, paper_family, site_page
     from generator.layout.theme import load_theme
     from generator.render.html import render_page, visible_text
-    from generator.render.html.fonts import family_names, missing, webfonts
+    from generator.render.html.fonts import family_names, missing, webfonts, with_mirrors
     from generator.render.html.thumbs import thumbnail
     from generator.review import template_context
 
@@ -185,6 +185,8 @@ def build_site(project: Path, out: Path | None = None, pdfs: Path | None = None,
                            "heading": heading})
         pages = [p for rel, p in writer.files.items() if rel.startswith(f"{lang}/") and rel.endswith(".html")]
         texts[lang] = [visible_text(p.decode("utf-8")) for p in pages] + [name, str(heading)]
+        if loc.rtl:
+            texts[lang] = [with_mirrors("".join(texts[lang]))]
         italic[lang] = any(b"<i>" in p for p in pages)
         summary.languages.append(lang)
     if not summary.languages:

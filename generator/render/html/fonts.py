@@ -92,6 +92,16 @@ def _make_subset(source, codepoints: set[int]) -> bytes:
     return buffer.getvalue()
 
 
+# Bidi-mirrored pairs (Unicode BidiMirroring.txt, the ones our texts use): in a right-to-left line the
+# browser draws the partner's glyph ("›" points left in Arabic), so a subset needs both.
+MIRRORS = dict(zip("()[]{}<>«»‹›", ")(][}{><»«›‹", strict=True))
+
+
+def with_mirrors(text: str) -> str:
+    """`text` and the mirrored partners of its characters, for a right-to-left language's subsets."""
+    return text + "".join({MIRRORS[ch] for ch in set(text) if ch in MIRRORS})
+
+
 def family_names(lang: str) -> list[str]:
     """CSS font-family names for a language, in stack order."""
     return [f"net-{lang}-{script}" for script in pdf_fonts.stack_for(lang)]
