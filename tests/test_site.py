@@ -362,6 +362,38 @@ def test_axe_no_serious_or_critical_violations(site, browser):
     assert not outside
 
 
+# WCAG 2.1 contrast of every element's own text against the first background behind it (solid colours:
+# the site has no background images). axe-core skips Arabic text as if it were icon ligatures.
+CONTRAST = """() => {
+  const lum = c => { const [r, g, b] = c.match(/[\\d.]+/g).slice(0, 3).map(v => v / 255)
+      .map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const opaque = c => !/rgba\\(.*,\\s*0\\)$/.test(c) && c !== 'transparent';
+  const out = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    if (![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+    const style = getComputedStyle(el);
+    if (style.visibility === 'hidden' || el.getClientRects().length === 0) continue;
+    let bg = 'rgb(255, 255, 255)';
+    for (let a = el; a; a = a.parentElement) { const c = getComputedStyle(a).backgroundColor; if (opaque(c)) { bg = c; break; } }
+    const [l1, l2] = [lum(style.color), lum(bg)].sort((x, y) => y - x);
+    const ratio = (l1 + 0.05) / (l2 + 0.05), size = parseFloat(style.fontSize), bold = parseInt(style.fontWeight) >= 700;
+    const need = (size >= 24 || (bold && size >= 18.66)) ? 3 : 4.5;
+    if (ratio < need) out.push(`${el.tagName} "${el.textContent.trim().slice(0, 40)}" ${ratio.toFixed(2)} < ${need}`);
+  }
+  return out;
+}"""
+
+
+def test_text_contrast_in_arabic_and_every_page(site, browser):
+    context, _ = browser
+    page = context.new_page()
+    page.set_viewport_size({"width": 360, "height": 900})
+    for rel in PAGES:
+        page.goto((site / rel).as_uri())
+        low = page.evaluate(CONTRAST)
+        assert not low, f"{rel}: {low[:5]}"
+
+
 def test_command_line(built, tmp_path):
     import subprocess
     import sys
