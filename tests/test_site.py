@@ -407,3 +407,27 @@ def test_command_line(built, tmp_path):
     missing = run("--pdfs", str(tmp_path / "nothing"), "--out", str(tmp_path / "www2"))
     assert missing.returncode == 1 and len(missing.stderr.strip().splitlines()) == 1
     assert "run `make leaflets` first" in missing.stderr
+
+
+def test_page_text_is_escaped(tmp_path):
+    """Text reaches a page only as escaped Markup: a title or reference that looks like a tag stays text."""
+    from markupsafe import escape
+
+    from generator.build import Settings, Workspace
+    from generator.build.site import SLOT, _slot
+    from generator.layout import localized
+    from generator.layout.theme import load_theme
+    from generator.render.html import render_page
+
+    ws = Workspace(Settings(PROJECT, tmp_path))
+    loc = ws.localizer("en")
+    h = localized(ws.library.handouts["net-overview"], loc, ws.library)
+    h["title"] = escape('<script>alert(1)</script><img src=x onerror="y">')
+    h["references"] = [(1, 'A "quoted" <b>ref</b>. Available from: https://example.org/?a=<x>')]
+    html = render_page("handout", {"lang": "en", "dir": "ltr", "rtl": False, "font_lang": "en", "root": "../",
+                                   "clinic": ws.clinic, "theme": load_theme(), "source_language": True, "_": loc.gettext,
+                                   "gettext": loc.gettext, "pgettext": loc.pgettext, "ngettext": loc.ngettext,
+                                   "SLOT": SLOT, "slot": _slot, "phone_link": "", "h": h, "files": [],
+                                   "alternates": []})
+    assert "<script" not in html and "<img" not in html and "&lt;script&gt;" in html
+    assert "<b>ref</b>" not in html and "&lt;b&gt;ref" in html
