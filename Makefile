@@ -44,10 +44,12 @@ PAPER ?=
 leaflets: fonts
 	@$(GEN) build $(if $(PAPER),--paper $(PAPER))
 
-## site: the web edition in output/site/, linking the PDFs of `make leaflets` (docs/WEB.md)
+## site: the PDFs as `make leaflets` builds them, then the web edition in output/site/ linking them
+## (docs/WEB.md); a language or handout left out of the PDFs is left out of the site, and the exit
+## status says so
 .PHONY: site
-site: leaflets
-	@$(GEN) site
+site: fonts
+	@$(GEN) build $(if $(PAPER),--paper $(PAPER)); built=$$?; $(GEN) site && exit $$built
 
 ## print-pack: one PDF per language (L=xx for one), a cover with print settings, then every product
 print-pack: fonts
