@@ -26,7 +26,7 @@ from reportlab.platypus.doctemplate import BaseDocTemplate, LayoutError
 from xml.sax.saxutils import escape
 
 from generator.render.pdf import _reportlab_fixes  # noqa: F401  (an upstream bug with Arabic marks)
-from generator.render.pdf import metadata, optical, textlayer
+from generator.render.pdf import metadata, optical, textlayer, widows
 from generator.render.pdf.bidi import contextual_forms, visual_line, visual_runs
 from generator.render.pdf.fonts import FontStack, MissingGlyph
 from generator.render.pdf.tagging import ROLES, Tag, TaggedText, Tagger
@@ -50,8 +50,8 @@ class Overflow(RenderError):
 class Result:
     pdf: bytes
     pages: int
-    # How full each page is: per page, the share of its frames' height (from the highest frame top
-    # to the lowest frame bottom) above the lowest text or box placed on it (0 for an empty page).
+    # How full each page is: per page, the mean over its frames (columns, panels) of the share of the
+    # frame's height above the lowest text or box placed in it (0 for an empty frame or page).
     # The build uses it to choose, within a product's spacing limits, a layout without near-empty
     # pages (docs/LAYOUT.md, "fill").
     fill: tuple[float, ...] = ()
@@ -294,6 +294,16 @@ class TaggedParagraph(Paragraph):
 
     _tag: Tag | None = None
 
+    def breakLines(self, width):  # no single word or citation alone on the last line (widows.py)
+        return self._no_widow(super().breakLines, width, False)
+
+    def breakLinesCJK(self, maxWidths):
+        return self._no_widow(super().breakLinesCJK, maxWidths, True)
+
+    def _no_widow(self, breaker, width, cjk: bool):
+        widths = list(width) if isinstance(width, (list, tuple)) else [width]
+        return widows.rebreak(breaker, widths, cjk, self.__dict__.setdefault("_net_widows", {}))
+
     def split(self, availWidth, availHeight):
         parts = super().split(availWidth, availHeight)
         for part in parts:
@@ -478,24 +488,26 @@ class _Doc(BaseDocTemplate):
     def __init__(self, buf, **kw):
         super().__init__(buf, **kw)
         self.placed: list[tuple[int, str]] = []
-        self.lowest: dict[int, tuple[float, float, float]] = {}  # page -> (frames' top, bottom, lowest y used)
+        self.frames_of: dict[int, list] = {}  # page -> its frames
+        self.lowest: dict[tuple[int, str], float] = {}  # (page, frame id) -> lowest y used in that frame
 
     def afterFlowable(self, flowable):
         label = getattr(flowable, "_net_label", None)
         if label:
             self.placed.append((self.page, label))
-        frames = self.pageTemplate.frames
-        if self.frame is None or not frames:
+        if self.frame is None or not self.pageTemplate.frames:
             return
-        top, bottom = max(f._y2 for f in frames), min(f._y1 for f in frames)
-        used = self.lowest.get(self.page, (top, bottom, top))[2]
-        self.lowest[self.page] = (top, bottom, min(used, self.frame._y))
+        self.frames_of[self.page] = self.pageTemplate.frames
+        key = (self.page, self.frame.id)
+        self.lowest[key] = min(self.lowest.get(key, self.frame._y), self.frame._y)
 
     def fill(self) -> tuple[float, ...]:
+        """Per page, the mean over its frames of each frame's share above the lowest thing placed in it."""
         out = []
         for page in range(1, self.page + 1):
-            top, bottom, used = self.lowest.get(page, (1.0, 0.0, 1.0))
-            out.append(round(max(0.0, min(1.0, (top - used) / (top - bottom))), 4) if top > bottom else 0.0)
+            shares = [max(0.0, min(1.0, (f._y2 - self.lowest.get((page, f.id), f._y2)) / (f._y2 - f._y1)))
+                      for f in self.frames_of.get(page, []) if f._y2 > f._y1]
+            out.append(round(sum(shares) / len(shares), 4) if shares else 0.0)
         return tuple(out)
 
 
