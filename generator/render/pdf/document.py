@@ -29,7 +29,7 @@ from generator.render.pdf import _reportlab_fixes  # noqa: F401  (an upstream bu
 from generator.render.pdf import metadata, optical, textlayer, widows
 from generator.render.pdf.bidi import contextual_forms, visual_line, visual_runs
 from generator.render.pdf.fonts import FontStack, MissingGlyph
-from generator.render.pdf.tagging import ROLES, Tag, TaggedText, Tagger
+from generator.render.pdf.tagging import LATIN_RUN, ROLES, Tag, TaggedText, Tagger
 
 INLINE = {"b", "i", "cite", "br"}
 
@@ -100,7 +100,11 @@ class _Inline:
             text = contextual_forms(text)
         parts = []
         for index, run in self.fonts.runs(text, bold):
-            if index == 0:
+            if index == 0 and self.optical != 1.0 and size and LATIN_RUN.search(run):
+                # Latin inside Arabic ("NET", a web address) is drawn at the size Latin has everywhere
+                parts.append(LATIN_RUN.sub(lambda m: f'<font size="{size / self.optical:.2f}">{m.group(0)}</font>',
+                                           escape(run)))
+            elif index == 0:
                 parts.append(escape(run))
             elif self.optical != 1.0 and size:  # a Latin name in Arabic: the size Latin has everywhere
                 parts.append(f'<font name="{self.fonts.names[index]["regular"]}" size="{size / self.optical:.2f}">'
