@@ -431,3 +431,18 @@ def test_page_text_is_escaped(tmp_path):
                                    "alternates": []})
     assert "<script" not in html and "<img" not in html and "&lt;script&gt;" in html
     assert "<b>ref</b>" not in html and "&lt;b&gt;ref" in html
+
+
+def test_a_language_whose_catalogue_broke_since_its_pdfs_is_left_out(built, sandbox, tmp_path):
+    from generator.build.site import build_site
+
+    out, _ = built
+    po = sandbox / "locales" / "ar" / "LC_MESSAGES" / "messages.po"
+    text = po.read_text(encoding="utf-8")
+    at = text.index('msgid "Print versions (PDF)"')
+    po.write_text(text[:at] + "#, fuzzy\n" + text[at:], encoding="utf-8")
+    summary = build_site(sandbox, tmp_path / "site", out, langs=["en", "ar"], handouts=["net-overview"])
+    assert summary.languages == ["en"]
+    assert any("messages.po" in line and "Print versions (PDF)" in line for line in summary.left_out)
+    assert summary.left_out[-1] == "language ar: left out of the site (1 problem(s) above)"
+    assert not (tmp_path / "site" / "ar").exists()

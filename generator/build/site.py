@@ -119,6 +119,15 @@ def build_site(project: Path, out: Path | None = None, pdfs: Path | None = None,
             raise UserError(f"--lang {lang}: no PDFs built in this language; build them first "
                             f"(`python -m generator build --lang {lang}`)", str(pdfs))
     chosen = [lang for lang in order if lang in built_langs and (not langs or lang in langs)]
+    # PDFs from an earlier build may outlive their catalogue's health: the same checks as the build
+    from generator.build import cached_checks
+    from generator.build.digests import Digests
+
+    digests = Digests(project, clinic_path, ws.clinic.logo, ws.options)
+    for lang, problems in cached_checks(project, chosen, digests).items():
+        if problems:
+            summary.left_out += [*problems, f"language {lang}: left out of the site ({len(problems)} problem(s) above)"]
+            chosen.remove(lang)
     for lang in sorted(built_langs - set(order)):
         summary.left_out.append(f"language {lang}: has PDFs but is not in locales/LINGUAS; left out of the site")
 
