@@ -118,6 +118,10 @@ def build_site(project: Path, out: Path | None = None, pdfs: Path | None = None,
         if lang not in built_langs:
             raise UserError(f"--lang {lang}: no PDFs built in this language; build them first "
                             f"(`python -m generator build --lang {lang}`)", str(pdfs))
+    for hid in handouts or []:
+        if hid not in {e["handout"] for e in entries}:
+            raise UserError(f"--handout {hid}: no PDFs built of this handout; choose from: "
+                            f"{', '.join(sorted({e['handout'] for e in entries}))}", str(pdfs))
     chosen = [lang for lang in order if lang in built_langs and (not langs or lang in langs)]
     # PDFs from an earlier build may outlive their catalogue's health: the same checks as the build
     from generator.build import cached_checks
