@@ -47,7 +47,7 @@ def _styles(script: str, italic: bool) -> list[str]:
     return ["regular", "bold"] + (["italic"] if italic and has_italic else [])
 
 
-RECIPE = "1"  # bump when the subsetting options change
+RECIPE = "2"  # bump when the subsetting options change
 
 
 def _subset(script: str, style: str, codepoints: set[int]) -> bytes:
@@ -82,6 +82,7 @@ def _make_subset(source, codepoints: set[int]) -> bytes:
     options.hinting = False
     options.name_IDs = [1, 2, 3, 4, 6]
     options.notdef_outline = True
+    options.drop_tables += ["meta"]  # font metadata a browser does not use (fontTools cannot subset it)
     font = TTFont(source)
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=sorted(codepoints))
