@@ -446,3 +446,20 @@ def test_a_language_whose_catalogue_broke_since_its_pdfs_is_left_out(built, sand
     assert any("messages.po" in line and "Print versions (PDF)" in line for line in summary.left_out)
     assert summary.left_out[-1] == "language ar: left out of the site (1 problem(s) above)"
     assert not (tmp_path / "site" / "ar").exists()
+
+
+def test_site_url_in_clinic_file(tmp_path):
+    from generator.clinic import load_clinic
+    from generator.errors import UserError
+
+    clinic = tmp_path / "clinic.toml"
+    clinic.write_text('[clinic]\nsite_url = "www.example.org/net/"\n', encoding="utf-8")
+    loaded = load_clinic(PROJECT, clinic)
+    assert loaded.site_url == "https://www.example.org/net/"
+    from generator.layout import qr_url
+
+    assert qr_url(loaded, "zh_CN", "lung-nets") == "https://www.example.org/net/zh_CN/lung-nets.html"
+    clinic.write_text('[clinic]\nsite_url = "not a web address"\n', encoding="utf-8")
+    with pytest.raises(UserError, match="site_url 'not a web address' is not a web address") as exc:
+        load_clinic(PROJECT, clinic)
+    assert "clinic.toml" in str(exc.value)
