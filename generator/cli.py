@@ -258,7 +258,12 @@ def cmd_fonts(args) -> int:
         print(f"fonts: {FAMILIES[script].family}: {spent}", file=sys.stderr)
 
     paths = prepare_all(report=report)
-    print(f"fonts: {len(paths)} ready in {time.perf_counter() - start:.1f} s (.cache/fonts)", file=sys.stderr)
+    import resource
+
+    cpu = sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+              for f in ("ru_utime", "ru_stime"))
+    print(f"fonts: {len(paths)} ready in {time.perf_counter() - start:.1f} s ({cpu:.1f} s CPU; .cache/fonts)",
+          file=sys.stderr)
     return 0
 
 

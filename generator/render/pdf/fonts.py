@@ -397,6 +397,9 @@ def prepare_all(scripts=None, jobs: int = 2, report=None) -> list[Path]:
     if len(todo) > 1 and jobs > 1:
         import multiprocessing
 
+        from fontTools import subset  # noqa: F401  (imported once, before the workers fork)
+        from fontTools.varLib import instancer  # noqa: F401
+
         pool = multiprocessing.get_context("fork").Pool(min(jobs, len(todo)), initializer=_worker_signals)
         try:
             for script, timing in pool.imap_unordered(_prepare_one, todo):
