@@ -154,11 +154,18 @@ def test_nothing_printed_within_4_mm_of_the_card_edge(cards):
 
 
 def _cuts(page) -> tuple[list[float], list[float]]:
-    """The sheet's cut lines, from its crop marks (thin rules 5 mm long), x and y in points from bottom-left."""
+    """The sheet's cut lines, from its crop marks (thin ink rules 5 mm long; not a band's red outline),
+    x and y in points from bottom-left."""
+    import ctypes
+
     import pypdfium2.raw as raw
 
     xs, ys = set(), set()
     for obj in page.get_objects(filter=(raw.FPDF_PAGEOBJ_PATH,)):
+        r, g, b, a = (ctypes.c_uint() for _ in range(4))
+        raw.FPDFPageObj_GetStrokeColor(obj.raw, r, g, b, a)
+        if not r.value == g.value == b.value < 128:  # ink: grey or black, not red, not a white pictogram
+            continue
         left, bottom, right, top = obj.get_bounds()
         w, h = right - left, top - bottom
         if w < 1.6 and abs(h - 5 * MM) < 1:
