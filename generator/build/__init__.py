@@ -392,8 +392,8 @@ def _build_into(settings, ws, digests, summary, langs, handouts, products, paper
             todo.append((job, digest))
     from generator.review import manifest_status  # reviews/<lang>.toml, not the .po header, says "reviewed"
 
-    review = {(job.lang, job.handout): manifest_status(settings.project, job.lang, ws.library.handouts[job.handout])
-              for job, _ in todo}
+    review = {key: manifest_status(settings.project, key[0], ws.library.handouts[key[1]])  # once per language+handout
+              for key in dict.fromkeys((job.lang, job.handout) for job, _ in todo)}
     n_jobs = max(1, min(jobs or usable_cores(), usable_cores(), len(todo) or 1))
     inputs = dict(todo)
     todo = [job for job, _ in todo]

@@ -211,9 +211,25 @@ class Manifest:
     verify = reconcile
 
     def add(self, entry: dict):
+        """Add or replace an entry (entries are replaced, never changed in place: save() keeps each one's text)."""
         self.entries[entry["file"]] = entry
 
     def save(self):
+        """The same bytes as json.dumps(..., indent=1) of the whole manifest, but each entry is encoded once
+        (its text kept while the entry is the same object): a build saves after every file, and encoding
+        the whole manifest each time cost more than a second per build of 500 files."""
         files = sorted(self.entries.values(), key=lambda e: e["file"])
-        text = json.dumps({"generator": GENERATOR, "files": files}, ensure_ascii=False, indent=1) + "\n"
-        write_atomic(self.path, text.encode("utf-8"))
+        if not files:
+            text = json.dumps({"generator": GENERATOR, "files": files}, ensure_ascii=False, indent=1)
+        else:
+            cache = self.__dict__.setdefault("_texts", {})
+            texts = []
+            for entry in files:
+                hit = cache.get(entry["file"])
+                if hit is None or hit[0] is not entry:
+                    hit = cache[entry["file"]] = (entry, json.dumps(entry, ensure_ascii=False, indent=1)
+                                                  .replace("\n", "\n  "))
+                texts.append(hit[1])
+            text = (f'{{\n "generator": {json.dumps(GENERATOR, ensure_ascii=False)},\n "files": [\n  '
+                    + ",\n  ".join(texts) + "\n ]\n}")
+        write_atomic(self.path, (text + "\n").encode("utf-8"))
