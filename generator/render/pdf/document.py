@@ -159,7 +159,7 @@ class Bulleted(Flowable):
                 self.canv.setFillColor(style.textColor)
                 y = self.height - style.fontSize * 1.0 - (style.leading - style.fontSize) / 2 + 1
                 if self.bullet == "box":  # a checklist square, drawn (no font has it in every script)
-                    side = style.fontSize * 0.72
+                    side = min(style.fontSize * 0.72, self.indent * 0.6)  # clear of the text when the script is set larger (optical.py)
                     x = self.width - self.indent * 0.3 - side if self.rtl else self.indent * 0.3
                     self.canv.setStrokeColor(style.textColor)
                     self.canv.setLineWidth(0.6)
