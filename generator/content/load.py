@@ -186,7 +186,7 @@ class _Checker:
             if callout is None:
                 return None
             block.title, block.text, block.items, block.level = callout.title, callout.text, callout.items, callout.level
-            block.pictogram = callout.pictogram
+            block.pictogram, block.item_pictograms = callout.pictogram, callout.item_pictograms
         return block
 
     def facts(self, value, what: str) -> list[Fact]:
@@ -221,7 +221,9 @@ class _Checker:
         role = lambda part: f"callout {part}:{block.level}"  # noqa: E731
         block.title = self.msg(c.get("title", _MISSING), f"{what} callout title", role("title"),
                                at=c.key_lines.get("title", c.line))
-        block.items = self.msgs(c["items"], f"{what} callout items", role("item")) if "items" in c else []
+        if "items" in c:
+            block.items, pictograms = self.labelled(c["items"], f"{what} callout items", role("item"))
+            block.item_pictograms = pictograms if any(pictograms) else []
         block.text = (self.msg(c["text"], f"{what} callout text", role("text"), at=c.key_lines.get("text"))
                       if "text" in c else None)
         if "text" not in c and "items" not in c:
@@ -329,7 +331,7 @@ class _Checker:
         if not self.keys(p, ("headline", "symptoms", "action"), ("emergency", "cite"), "poster"):
             return None
         headline = self.msg(p["headline"], "poster headline", "poster headline", at=p.key_lines["headline"])
-        symptoms, pictograms = self.symptoms(p["symptoms"])
+        symptoms, pictograms = self.labelled(p["symptoms"], "poster symptoms", "poster symptom", most=6)
         emergency = self.callout(p["emergency"], "poster emergency", level="emergency") if "emergency" in p else None
         action = self.msg(p["action"], "poster action", "poster action", at=p.key_lines["action"])
         cite = self.cite(p, "poster")
@@ -339,20 +341,24 @@ class _Checker:
             return Poster(headline, symptoms, action, cite, emergency, pictograms)
         return None
 
-    def symptoms(self, value) -> tuple[list[Msg], list[str | None]]:
-        """Poster symptoms: each text, or a map {text, pictogram} (the text stays the message id)."""
+    def labelled(self, value, what: str, role: str, most: int | None = None) -> tuple[list[Msg], list[str | None]]:
+        """A list whose items are text, or maps {text, pictogram} (the text stays the message id, so
+        naming a pictogram changes no translation). Every item names a pictogram, or none does."""
         if not isinstance(value, Seq) or not value:
-            self.fail(_line(value), "poster symptoms must be a non-empty list")
+            self.fail(_line(value), f"{what} must be a non-empty list")
             return [], []
-        if len(value) > 6:
-            self.fail(value, f"poster symptoms has {len(value)} items; keep it to 6 at most")
-        msgs, pictograms = [], []
+        if most and len(value) > most:
+            self.fail(value, f"{what} has {len(value)} items; keep it to {most} at most")
+        msgs, pictograms, named = [], [], 0
         for i, v in enumerate(value, 1):
-            what = f"poster symptoms item {i}"
-            m = self.msg(v, what, "poster symptom", at=value.line, extra=("pictogram",))
+            m = self.msg(v, f"{what} item {i}", role, at=value.line, extra=("pictogram",))
             if m:
                 msgs.append(m)
-                pictograms.append(self.pictogram(v, what) if isinstance(v, Map) else None)
+                pictograms.append(self.pictogram(v, f"{what} item {i}") if isinstance(v, Map) else None)
+                named += isinstance(v, Map) and "pictogram" in v
+        if named and named != len(msgs):
+            self.fail(value, f"{what}: {named} of {len(msgs)} items name a pictogram; give every item "
+                             f"one (text: ..., pictogram: ...) or none, so the list reads as one")
         return msgs, pictograms
 
     def card(self, doc: Map) -> Card | None:

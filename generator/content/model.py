@@ -72,6 +72,7 @@ class Block:
     facts: list[Fact] = field(default_factory=list)
     cite: list[str] = field(default_factory=list)
     pictogram: str | None = None  # a callout's own pictogram id (else its level's, docs/DESIGN.md)
+    item_pictograms: list[str] = field(default_factory=list)  # one per item of a callout, or none
 
 
 @dataclass

@@ -114,7 +114,9 @@ class Item(dict):
 
 def _block(block: Block, loc: Localizer, numbers: dict[str, int]) -> dict:
     return {"kind": block.kind, "level": block.level, "title": loc.msg(block.title),
-            "text": loc.msg(block.text) if block.text else None, "items": [loc.msg(m) for m in block.items],
+            "text": loc.msg(block.text) if block.text else None,
+            "items": [Item(text=loc.msg(m), pictogram=pic)
+                      for m, pic in zip(block.items, block.item_pictograms or [None] * len(block.items), strict=True)],
             "facts": [{"figure": loc.value(f.figure), "label": loc.msg(f.label)} for f in block.facts],
             "cites": _cites(block.cite, numbers), "pictogram": block.pictogram}
 
