@@ -116,12 +116,14 @@ def bracketed(lang: str) -> str:
 
 
 @pytest.mark.parametrize("lang", ["ja", "zh_TW", "zh_CN"])
-def test_no_cjk_line_starts_with_closing_punctuation_or_ends_with_an_opening_bracket(lang):
+@pytest.mark.parametrize("runs", ["one style", "several styles"])  # ReportLab's two CJK wrapping paths
+def test_no_cjk_line_starts_with_closing_punctuation_or_ends_with_an_opening_bracket(lang, runs):
     text = bracketed(lang)
     assert text.count("（") + text.count("「") >= 5
+    markup = text if runs == "one style" else f"<b>{text[:12]}</b>{text[12:]}"
     checked = 0
     for width in range(60, 240, 11):  # every width moves the breaks
-        lines = [line.strip() for line in pdftotext(page(lang, text, width)).splitlines() if line.strip()]
+        lines = [line.strip() for line in pdftotext(page(lang, markup, width)).splitlines() if line.strip()]
         assert "".join(lines).replace(" ", "") == text.replace(" ", ""), width  # nothing lost or added
         for before, after in zip(lines, lines[1:]):
             assert after[0] not in KINSOKU_START, (width, before, after)

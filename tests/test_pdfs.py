@@ -38,9 +38,10 @@ def found(phrase: str, text: str, lang: str) -> bool:
     (conjuncts with a virama, the reordered i-matra) as private-use codes, so for Hindi
     the words without those must all be there; right-to-left text comes back in visual order."""
     words = [squash(w) for w in plain(str(phrase)).split()]
-    if lang.startswith("hi"):
+    if lang.split("_")[0] in ("hi", "bn", "ta"):  # shaped Indic scripts
+        text = text.replace("\u2060", "")  # pypdf's invisible word joiner for a split vowel (README)
         return all(_matches_with_clusters(w, text) for w in words)
-    if lang.startswith("ar"):
+    if lang.split("_")[0] in ("ar", "fa"):  # right to left
         return all(w in text or w[::-1] in text for w in words)
     return squash(plain(str(phrase))) in text
 
