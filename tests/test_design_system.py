@@ -243,3 +243,35 @@ def test_products_use_only_theme_colours_and_their_boxed_text_reaches_aa(project
                 background = under[-1].get("fill").split(",")[0] if under else "#ffffff"
                 ratio = contrast(color.split(",")[0], background)
                 assert ratio >= 4.5, f"{product}: fixed text {el.get('style')} {color} on {background}: {ratio:.2f}:1"
+
+
+def test_signs_in_a_list_name_a_pictogram_each_or_none(project, tmp_path):
+    from generator.content import load_handout
+
+    lines = (project / "content/handouts/carcinoid-syndrome.yaml").read_text(encoding="utf-8").splitlines()
+    first = next(i for i, line in enumerate(lines) if line.strip() == "- text: Severe trouble breathing")
+    assert lines[first + 1].strip() == "pictogram: breathing"
+    lines[first:first + 2] = [lines[first].replace("- text: ", "- ")]  # one sign without its pictogram
+    path = tmp_path / "carcinoid-syndrome.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    handout, problems = load_handout(path)
+    assert handout is None and len(problems) == 1
+    assert "4 of 5 items name a pictogram; give every item one" in problems[0] and "carcinoid-syndrome.yaml:" in problems[0]
+
+
+def test_emergency_signs_are_pictogram_rows_with_alt_in_the_level_colour(project):
+    import xml.etree.ElementTree as ET
+
+    from generator.clinic import load_clinic
+    from generator.content import load_library
+    from generator.i18n import Localizer
+    from generator.layout import layout_xml
+
+    library = load_library(project / "content")
+    xml = layout_xml("leaflet", "a4", library.handouts["carcinoid-syndrome"], Localizer("en"), library,
+                     load_clinic(project))
+    emergency = next(box for box in ET.fromstring(xml).iter("callout") if box.find(".//para[@color]") is not None
+                     and "Emergency" in "".join(box.find(".//para[@color]").itertext()))
+    signs = [(p.get("name"), p.get("alt"), p.get("color")) for p in emergency.iter("pictogram")][1:]  # after the label's
+    assert [name for name, _, _ in signs] == ["flushing", "breathing", "heartbeat", "confusion", "diarrhea"]
+    assert signs[1][1] == "Severe trouble breathing" and {c for _, _, c in signs} == {emergency.get("border")}
