@@ -136,7 +136,10 @@ def _reshaper():
     return arabic_reshaper.ArabicReshaper({"delete_harakat": False, "support_ligatures": True})
 
 
+@lru_cache(maxsize=8192)
 def contextual_forms(text: str) -> str:
-    """Arabic letters in their joined presentation forms (logical order is kept)."""
+    """Arabic letters in their joined presentation forms (logical order is kept). Kept per process:
+    arabic-reshaper reads its settings on every call, a tenth of an Arabic leaflet's render time when
+    every style run (bold, a citation's neighbours) is reshaped on its own."""
     return _reshaper().reshape(text)
 
