@@ -194,10 +194,11 @@ class Workspace:
 
     def _render_poster(self, job: Job, handout, logo: frozenset) -> tuple[bytes, int]:
         """A poster at the largest type that fits its page (generator/layout/theme/poster.toml, [fit]):
-        at 100% type, the roomiest layout that fits (options.compact 0..3: the headline band's padding and
-        the spaces between blocks tighten first); if that fits with room to spare, the type grows step by
-        step while it still fits, so a short translation fills the page; a long one gets smaller type, 5%
-        a step down to the 80% limit, only once the layout is at its tightest. Then it fails."""
+        at 100% type, the roomiest layout that fits (options.compact 0..4: the headline band's padding, the
+        spaces between blocks and the line spacing tighten first); if that fits with room to spare, the type
+        grows step by step while it still fits, so a short translation fills the page; a long one gets smaller
+        type, 5% a step down to the 80% limit, only once the layout is at its tightest; then, as a last resort,
+        a smaller headline (which the poster test reports). The space left is shared out between the blocks."""
         from generator.layout import SHRINK_LIMITS, layout_xml
         from generator.layout.theme import load_theme
         from generator.render.pdf import Overflow, render
@@ -206,8 +207,8 @@ class Workspace:
         steps = len(load_theme()["poster"]["compact"]["space"])
         limit = SHRINK_LIMITS["poster"]
 
-        def attempt(scale: float, compact: int, headline_mm: float | None = None):
-            options = {**self.options, "scale": scale, "compact": compact}
+        def attempt(scale: float, compact: int, headline_mm: float | None = None, slack: float = 0.0):
+            options = {**self.options, "scale": scale, "compact": compact, "slack": slack}
             if headline_mm:
                 options["headline_mm"] = headline_mm
             xml = layout_xml("poster", job.paper, handout, self.localizer(job.lang), self.library, self.clinic, options)
@@ -237,6 +238,13 @@ class Workspace:
                 tried = attempt(bigger, 0)
                 if isinstance(tried, Overflow):
                     break
+                result, scale = tried, bigger
+        # What is left of the page (Result.fill) is shared out between the blocks, so the footer sits on the
+        # bottom margin and no band of the page is left empty.
+        fill = (getattr(result, "fill", None) or (1.0,))[0]
+        if fill < 0.995:
+            tried = attempt(scale, compact, headline_mm, slack=1.0 - fill)
+            if not isinstance(tried, Overflow):
                 result = tried
         return result.pdf, result.pages
 
