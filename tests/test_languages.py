@@ -171,6 +171,14 @@ def test_bengali_and_tamil_are_shaped_and_copy_as_their_text():
         assert text.split() == [word, "(NET)", word], text
 
 
+def test_a_bengali_reph_over_a_pre_base_vowel_copies_in_order():
+    """কার্সিনয়েড: the i-matra is drawn first and the reph last, above স; poppler read it "কারসি্ নয়েড"
+    until the cluster got /ActualText (textlayer.cluster_spans)."""
+    text = "কার্সিনয়েড সিনড্রোম, ধর্ম"
+    assert pdftotext(page("bn", text, 300)).split() == text.split()
+    assert pdftotext(page("bn", f"<b>{text}</b>", 300)).split() == text.split()
+
+
 def test_tamil_is_set_condensed():
     from fontTools.ttLib import TTFont
 

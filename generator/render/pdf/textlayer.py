@@ -142,18 +142,38 @@ def cluster_spans(text) -> list[tuple[int, int, str]] | None:
     # zero advance from harfbuzz; ReportLab's filler for unshaped characters (a space joined to a
     # shaped word) has cluster 0x7fffffff and no advance of its own
     mark = [sd.x_advance == 0 and sd.cluster != _UNSHAPED for sd in data]
-    spans, i = [], 1
+    spans, i = _reordered_clusters(codes, data), 1
+    covered = {k for start, end, _ in spans for k in range(start, end)}
     while i < len(codes):
+        if i in covered:
+            i += 1
+            continue
         if not mark[i]:
             i += 1
             continue
         j = i
         while j < len(codes) and mark[j]:
             j += 1
-        if j - i >= 2 or any(_doc.text.get(c) == WORD_JOINER for c in codes[i:j]):
+        if (j - i >= 2 or any(_doc.text.get(c) == WORD_JOINER for c in codes[i:j])) \
+                and not covered & set(range(i - 1, j)):
             spans.append((i - 1, j, "".join(text_of(c) for c in codes[i - 1:j]).replace(WORD_JOINER, "")))
         i = j + 1
-    return spans or None
+    return sorted(spans) or None
+
+
+def _reordered_clusters(codes: list[int], data) -> list[tuple[int, int, str]]:
+    """Whole harfbuzz clusters of three glyphs or more with a zero-advance glyph among them: a reph
+    with a pre-base vowel (Bengali র্সি is drawn ি, an empty mark, স, the reph above it). Read glyph by
+    glyph, poppler moved the marks ("কারসি্ নয়েড" for "কার্সিনয়েড"); /ActualText gives the cluster whole."""
+    spans, i = [], 0
+    while i < len(codes):
+        j = i + 1
+        while j < len(codes) and data[j].cluster == data[i].cluster and data[i].cluster != _UNSHAPED:
+            j += 1
+        if j - i >= 3 and any(sd.x_advance == 0 for sd in data[i:j]):
+            spans.append((i, j, "".join(text_of(c) for c in codes[i:j]).replace(WORD_JOINER, "")))
+        i = j
+    return spans
 
 
 def _pieces(text: str, clusters: list[int]) -> list[str]:
