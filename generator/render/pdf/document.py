@@ -538,6 +538,7 @@ class Renderer:
         self.bleed = _num(r, "bleed", 0.0)
         self.max_pages = int(r.get("max-pages", "0")) or None
         self.styles = {s.get("name"): self._style(s) for s in r.iter("style")}
+        self.ltr_styles = {s.get("name") for s in r.iter("style") if self.rtl and s.get("dir") == "ltr"}
         self.tags = {s.get("name"): self._style_tag(s) for s in r.iter("style")}
 
     # -- styles ----------------------------------------------------------
@@ -590,6 +591,9 @@ class Renderer:
         if scale != 1.0:  # a fixed text given back part of its script's optical size (_draw_text)
             style = ParagraphStyle(f"{style.name}-{scale:.3f}", parent=style, fontSize=style.fontSize * scale,
                                    leading=style.leading * scale)
+        # the factor this style's size carries (none in a left-to-right style: the English references),
+        # so Latin runs inside it are drawn at the template's size
+        self.inline.optical = (1.0 if style_name in self.ltr_styles else self.optical.size) * scale
         try:
             markup = self.inline.convert(el, style.fontName == self.fonts.primary["bold"], style.fontSize)
         except MissingGlyph as exc:
@@ -842,6 +846,7 @@ class Renderer:
         buf = io.BytesIO()
         late = self._late
         max_pages = self.max_pages
+        measuring = _MEASURING[0]
         bleed, width, height = self.bleed, self.width, self.height
         first_font = self.fonts.primary["regular"]
         tagger = self.tagger = Tagger(r.get("lang"))
@@ -900,6 +905,8 @@ class Renderer:
                     Canvas.showPage(self)
                 for _page, key, title, _left, _top in tagger.outline:
                     self.addOutlineEntry(title, key, level=0)
+                if measuring:  # a trial layout (measure()): pages and fill are known; no PDF is written
+                    return
                 _finish(self, tagger, total, r)
                 Canvas.save(self)
 
@@ -957,6 +964,20 @@ def substitute_text(el: ET.Element, values: dict) -> ET.Element:
                     value = value.replace(k, v)
                 setattr(node, attr, value)
     return copy
+
+
+_MEASURING = [False]
+
+
+def measure(xml: str, fonts: FontStack, images: frozenset = frozenset()) -> Result:
+    """render() for a trial layout: the same pages, fill and Overflow (footers and fixed boxes are still
+    drawn), but no PDF is written (Result.pdf is empty; no structure tree, metadata or serialization, about
+    a tenth of a render). The build renders the layout it keeps with render()."""
+    _MEASURING[0] = True
+    try:
+        return render(xml, fonts, images)
+    finally:
+        _MEASURING[0] = False
 
 
 def render(xml: str, fonts: FontStack, images: frozenset = frozenset()) -> Result:

@@ -61,8 +61,12 @@ def is_widow(bl, cjk: bool) -> bool:
 
 
 def _movable(bl, cjk: bool) -> bool:
-    """The next-to-last line has something to give (two words, or two letters)."""
-    text = _text(bl, len(bl.lines) - 2)
+    """The next-to-last line has something to give (two words, or two letters), and the lines are not
+    the end of a web address (a reference's address is broken inside itself: narrowing the line would
+    only break it at another character)."""
+    text, last = _text(bl, len(bl.lines) - 2), _text(bl, len(bl.lines) - 1)
+    if "/" in last or "/" in (text.split() or [""])[-1]:
+        return False
     return len(text) > 2 if cjk else len(text.split()) > 1
 
 
