@@ -95,6 +95,7 @@ def test_persian_and_bengali_numbers_dates_and_percentages_use_their_digits():
     assert fa.number(54) == "۵۴" and fa.percent(0.58) == "۵۸٪" and fa.number(2.5) == "۲٫۵"
     assert "۲۰۲۷" in fa.date(datetime.date(2027, 1, 15)) and "ژانویه" in fa.date(datetime.date(2027, 1, 15))
     assert bn.number(54) == "৫৪" and "২০২৭" in bn.date(datetime.date(2027, 1, 15))
+    assert fa.digits_of("2.0") == "۲.۰"  # a handout's version
     # Arabic and Hindi keep the Latin digits their CLDR locales default to
     assert ar.number(54) == "54" and hi.number(54) == "54" and Localizer("ta").number(54) == "54"
 

@@ -103,6 +103,10 @@ class Localizer:
     def number(self, value) -> str:
         return format_decimal(value, locale=self.locale, numbering_system=self.numbering).translate(self._native)
 
+    def digits_of(self, text: str) -> str:
+        """Text (a version such as "2.0") with its digits in the locale's own ("۲.۰" in Persian)."""
+        return text.translate(self._native)
+
     def percent(self, value) -> str:
         text = format_percent(value, locale=self.locale, numbering_system=self.numbering).translate(self._native)
         if self.numbering == "latn":

@@ -136,7 +136,7 @@ def localized(handout: Handout, loc: Localizer, library: Library) -> dict:
     numbers = cite_numbers(handout)
     view = {
         "id": handout.id, "title": loc.msg(handout.title), "summary": loc.msg(handout.summary),
-        "version": handout.version, "published": loc.date(handout.published),
+        "version": loc.digits_of(str(handout.version)), "published": loc.date(handout.published),
         "published_iso": handout.published.isoformat(), "next_review": loc.date(handout.next_review),
         "key_points": {"items": [loc.msg(m) for m in handout.key_points.items],
                        "cites": _cites(handout.key_points.cite, numbers)},
