@@ -199,7 +199,7 @@ def test_cjk_fonts_hold_the_characters_of_the_project_and_name_any_other():
     unused = "鰻"  # in Noto Sans JP, in no catalogue
     assert unused not in "".join(p.read_text(encoding="utf-8") for p in (PROJECT / "locales").rglob("*.po"))
     assert ord(unused) in TTFont(fonts._source_file("japanese", "regular"), lazy=True).getBestCmap()
-    with pytest.raises(MissingGlyph, match=r"U\+9C3B"):
+    with pytest.raises(MissingGlyph, match=r"U\+9C3B\) has no glyph in NotoSansJP, NotoSans \(.*clinic file"):
         FontStack("ja").runs(f"クリニック{unused}")
 
 
@@ -235,3 +235,21 @@ def test_new_language_without_a_font_says_what_to_add(tmp_path, lang, script):
     assert "requirements.txt" in message and "FontSource" in message and "docs/TRANSLATING.md" in message
     assert not (tmp_path / "locales" / lang).exists()
     assert fonts.stack_for(lang) == ["latin"]  # never printed in another script's font or style
+
+
+def test_a_clinic_name_outside_the_prepared_characters_is_one_clear_line(tmp_path):
+    """A clinic file kept outside the project, naming the clinic in a character no catalogue uses:
+    the Japanese card is refused with one line naming the character and where to put it."""
+    import os
+    import sys
+
+    clinic = tmp_path / "clinic.toml"
+    clinic.write_text((PROJECT / "clinic.toml").read_text(encoding="utf-8").replace('name = ""', 'name = "鰻クリニック"', 1),
+                      encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "generator", "build", "--lang", "ja", "--handout",
+                             "carcinoid-syndrome", "--product", "card", "--clinic", str(clinic), "--out",
+                             str(tmp_path / "out")], cwd=PROJECT, capture_output=True, text=True, timeout=300,
+                            env=dict(os.environ))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert any("'鰻' (U+9C3B) has no glyph in NotoSansJP" in line and "clinic file in the project folder" in line
+               for line in result.stderr.splitlines()), result.stderr[-800:]

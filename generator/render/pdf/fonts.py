@@ -478,9 +478,14 @@ def register(script: str) -> dict:
 
 
 class MissingGlyph(Exception):
-    def __init__(self, char: str, fonts: list[str]):
-        super().__init__(f"character {char!r} (U+{ord(char):04X}) has no glyph in {', '.join(fonts)}")
+    def __init__(self, char: str, fonts: list[str], hint: str = ""):
+        super().__init__(f"character {char!r} (U+{ord(char):04X}) has no glyph in {', '.join(fonts)}{hint}")
         self.char = char
+
+
+# For a font cut to the project's characters (CJK): where a new character must be for it to be prepared.
+SUBSET_HINT = (" (this font holds the characters of the project's catalogues, content, clinic files *.toml "
+               "and review records: put the text in one of them, e.g. a clinic file in the project folder)")
 
 
 _NEUTRAL = {" ", "\u00a0", "\u202f", "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u2009"}
@@ -512,7 +517,8 @@ class FontStack:
                 code = ord(ch)
                 index = next((i for i, cmap in enumerate(cmaps) if code in cmap), None)
                 if index is None:
-                    raise MissingGlyph(ch, [n["bold" if bold else "regular"] for n in self.names])
+                    hint = SUBSET_HINT if FAMILIES[self.scripts[0]].used else ""
+                    raise MissingGlyph(ch, [n["bold" if bold else "regular"] for n in self.names], hint)
             if out and out[-1][0] == index:
                 out[-1] = (index, out[-1][1] + ch)
             else:
