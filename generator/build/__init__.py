@@ -154,9 +154,10 @@ class Workspace:
     def _fill_pages(self, job: Job, handout, fitted: float, result):
         """Leaflets, large print and tri-folds: among the line spacings their theme allows ([rules] in
         generator/layout/theme/<product>.toml), the one closest to 100% whose pages are full enough
-        (every page but the last at least `min_fill`, the last at least `min_last_fill`, measured by the
-        renderer to the lowest text), so no page is left near-empty. Never looser than what fits:
-        spacings above `fitted` are tried only when `fitted` is 100%. None meets the rules: the closest."""
+        (every page but the last at least `min_fill`, the last at least `min_last_fill`, as Result.fill
+        measures them), so no page is left near-empty. Spacings above `fitted` are tried only when
+        `fitted` is 100%. Text that runs short of the last page (`grow_last_page`) gets the loosest
+        spacing that fits, then more lines to write notes on. None meets the rules: the closest."""
         from generator.layout import SPACING_LIMITS, layout_xml
         from generator.layout.theme import load_theme
         from generator.render.pdf import Overflow, render
@@ -170,26 +171,65 @@ class Workspace:
             wanted = [rules["min_fill"]] * (len(fill) - 1) + [rules.get("min_last_fill", 0.0)]
             return round(sum(max(0.0, w - f) for w, f in zip(wanted, fill)), 4)
 
-        best, best_short = result, shortfall(result)
+        def attempt(**options):
+            xml = layout_xml(job.product, job.paper, handout, self.localizer(job.lang), self.library, self.clinic,
+                             {**self.options, **options})
+            try:
+                return render(xml, self.fonts(job.lang), frozenset([self.clinic.logo]) if self.clinic.logo else frozenset())
+            except Overflow:
+                return None
+
+        def only_last_short(r) -> bool:
+            return len(r.fill) < 2 or all(f >= rules["min_fill"] for f in r.fill[:-1])
+
+        best, best_short, best_value = result, shortfall(result), fitted
         if best_short == 0:
             return result
         low = max(rules["spacing_min"], SPACING_LIMITS.get(job.product, 1.0))
         high, step = rules["spacing_max"] if fitted >= 1.0 else fitted, rules["spacing_step"]
         candidates = [round(low + i * step, 3) for i in range(int((high - low) / step + 1e-9) + 1)]
-        candidates = sorted((c for c in candidates if abs(c - fitted) > 1e-9), key=lambda c: (abs(c - 1.0), -c))
-        for value in candidates:
-            xml = layout_xml(job.product, job.paper, handout, self.localizer(job.lang), self.library, self.clinic,
-                             {**self.options, "spacing": value})
-            try:
-                tried = render(xml, self.fonts(job.lang),
-                               frozenset([self.clinic.logo]) if self.clinic.logo else frozenset())
-            except Overflow:
-                continue
-            short = shortfall(tried)
-            if short < best_short:
-                best, best_short = tried, short
-                if short == 0:
+        if rules.get("grow_last_page") and only_last_short(result) and fitted >= 1.0:
+            # The text runs short of the last page (a short translation): the loosest spacing that fits.
+            candidates = sorted((c for c in candidates if c > fitted + 1e-9), reverse=True)
+            for value in candidates:
+                tried = attempt(spacing=value)
+                if tried is not None:
+                    if shortfall(tried) < best_short:
+                        best, best_short, best_value = tried, shortfall(tried), value
                     break
+        else:
+            candidates = sorted((c for c in candidates if abs(c - fitted) > 1e-9), key=lambda c: (abs(c - 1.0), -c))
+            for value in candidates[:rules.get("max_tries", len(candidates))]:
+                tried = attempt(spacing=value)
+                if tried is not None and shortfall(tried) < best_short:
+                    best, best_short, best_value = tried, shortfall(tried), value
+                    if best_short == 0:
+                        return best
+        if best_short == 0 or not only_last_short(best):
+            return best
+        # Still short of the last page: more lines to write notes on (options.notes_extra), the fewest that
+        # meet the rules, or else the most that fit, up to the theme's `notes_extra_max` (a halving search:
+        # more lines only lengthen the last column, until it overflows).
+        tried = {0: best}
+
+        def extra_lines(n):
+            if n not in tried:
+                r = attempt(spacing=best_value, notes_extra=n)
+                tried[n] = r if r is not None and len(r.fill) == len(best.fill) else None
+            return tried[n]
+
+        low_n, high_n = 0, rules.get("notes_extra_max", 0) + 1  # extra_lines(high_n) counts as "enough"
+        while high_n - low_n > 1:
+            n = (low_n + high_n) // 2
+            r = extra_lines(n)
+            if r is None or shortfall(r) == 0:
+                high_n = n
+            else:
+                low_n = n
+        for n in (high_n, low_n):
+            r = extra_lines(n) if n <= rules.get("notes_extra_max", 0) else None
+            if r is not None and shortfall(r) < best_short:
+                return r
         return best
 
     def _render_poster(self, job: Job, handout, logo: frozenset) -> tuple[bytes, int]:
