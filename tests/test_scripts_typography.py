@@ -32,6 +32,7 @@ ZOOM = 4  # pdftohtml's sizes and positions are whole pixels: at zoom 4, a quart
 CITATION = re.compile(r"^[\[(]?[\d\u0660-\u0669\u0966-\u096f,\u060c\u2013\-]+[\])]?[.,;:\u06d4\u0964。]*$")
 SAMPLE = [("carcinoid-syndrome", lang) for lang in ("en", "fr_CA", "zh_CN", "hi", "ar")] + \
          [("net-overview", lang) for lang in ("en", "zh_CN", "hi", "ar")]
+LARGE_PRINT = [("carcinoid-syndrome", lang) for lang in ("en", "zh_CN")]  # citations inline: "[1,3]"
 
 
 @dataclass
@@ -53,11 +54,13 @@ class Text:
 
 @pytest.fixture(scope="module")
 def leaflets(tmp_path_factory) -> dict:
-    """(handout, lang) -> (pdf path, layout XML root) of the A4 leaflet, as the build renders it."""
+    """(handout, lang[, product]) -> (pdf path, layout XML root) of the A4 leaflet (and of a few large
+    prints), as the build renders them."""
     ws = Workspace(Settings(PROJECT, tmp_path_factory.mktemp("out")))
     folder = tmp_path_factory.mktemp("leaflets")
     out = {}
-    for handout, lang in SAMPLE:
+    for handout, lang, product in [(h, lang, "leaflet") for h, lang in SAMPLE] + \
+            [(h, lang, "large-print") for h, lang in LARGE_PRINT]:
         seen = []
         original = pdf_module.render
 
@@ -67,12 +70,12 @@ def leaflets(tmp_path_factory) -> dict:
 
         pdf_module.render = spy
         try:
-            pdf, _ = ws.render(Job(handout, lang, "leaflet", "a4"))
+            pdf, _ = ws.render(Job(handout, lang, product, "a4"))
         finally:
             pdf_module.render = original
-        path = folder / f"{handout}-{lang}.pdf"
+        path = folder / f"{handout}-{lang}-{product}.pdf"
         path.write_bytes(pdf)
-        out[(handout, lang)] = (path, ET.fromstring(seen[-1]))
+        out[(handout, lang) if product == "leaflet" else (handout, lang, product)] = (path, ET.fromstring(seen[-1]))
     return out
 
 
@@ -220,3 +223,10 @@ def test_no_word_or_citation_alone_on_a_last_line(leaflets, handout, lang):
     path, _ = leaflets[(handout, lang)]
     lone = lone_last_lines(path, lang.startswith("zh"))
     assert not lone, f"{handout} {lang}: " + "; ".join(lone)
+
+
+@pytest.mark.parametrize("handout,lang", LARGE_PRINT)
+def test_no_word_or_citation_alone_on_a_last_line_in_large_print(leaflets, handout, lang):
+    path, _ = leaflets[(handout, lang, "large-print")]
+    lone = lone_last_lines(path, lang.startswith("zh"))
+    assert not lone, f"{handout} {lang} large print: " + "; ".join(lone)
