@@ -801,7 +801,8 @@ class Renderer:
         box_h = _num(item, "height", 10_000.0)
         # A script set larger for its optical size (optical.py) gives some of it back, in 4% steps, when
         # a fixed box is too small for it; never below the template's size.
-        scales = [1.0] + [s for s in (1 - 0.04 * k for k in range(1, 10)) if s * self.optical.size > 1.0 - 1e-9]
+        factor = 1.0 if item.get("style", "body") in self.ltr_styles else self.optical.size
+        scales = [1.0] + [s for s in (1 - 0.04 * k for k in range(1, 10)) if s * factor > 1.0 - 1e-9]
         for scale in scales:
             para = self.para(el, scale=scale)
             h = para.wrap(w, box_h)[1]
