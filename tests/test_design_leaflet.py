@@ -189,3 +189,18 @@ def workspace(project):
     from generator.build import Settings, Workspace
 
     return Workspace(Settings(project, project / ".cache" / "test-design-leaflet"))
+
+
+def test_the_renderer_reports_how_full_each_page_is():
+    """Result.fill (docs/LAYOUT.md): per page, the mean over its frames of the share used; the build's spacing
+    ladder chooses layouts by it."""
+    from generator.render.pdf import render
+    from generator.render.pdf.fonts import FontStack
+
+    xml = """<document width="300" height="300" lang="en" title="t" author="a">
+      <style name="body" size="10"/>
+      <page-template id="p"><frame id="a" x="0" y="0" width="150" height="200"/>
+        <frame id="b" x="150" y="0" width="150" height="200"/></page-template>
+      <story><spacer height="200"/><spacer height="100"/><page-break/><spacer height="50"/></story></document>"""
+    fill = render(xml, FontStack("en")).fill
+    assert fill == pytest.approx((0.75, 0.125), abs=0.01)  # (1 + 0.5) / 2 columns; 0.25 / 2
