@@ -4,7 +4,7 @@ A sample is built once (every handout in English, Arabic, Hindi, Simplified Chin
 the longest Latin translation; both papers), then each page is rendered at 30 dpi with pypdfium2 and its
 text read per page:
 - leaflet: no page leaves a blank band (rows of paper colour only) taller than 25% of the page; the back
-  holds more than references; the questions to ask stay in one column of one page;
+  holds more than references; the lists people act on (questions, what you can do) stay in one column;
 - large print: the urgent box ("Emergency") is on page 1; every page but the last is at least two-thirds
   full (to its lowest ink, between the title band or top margin and the footer); no page holds a single
   line of text.
@@ -114,21 +114,18 @@ def test_the_back_of_a_leaflet_holds_more_than_references(sample, workspace):
     assert not problems, "\n".join(problems)
 
 
-def test_questions_to_ask_stay_together_in_one_column(sample, workspace, project):
-    """The questions list (a short list people take to their appointment) is never split across columns or pages:
-    its first and last question are on the same page, in the same column."""
+def test_lists_people_act_on_stay_together_in_one_column(sample, workspace, project):
+    """A short list people act on (the questions to ask, what you can do) is never split across columns or pages:
+    one column of one page holds every item of it."""
     from generator.layout import localized
 
     problems = []
     for path in pdfs(sample, "leaflet"):
         lang, handout = path.parent.name, path.name.rsplit("-leaflet-", 1)[0]
         view = localized(workspace.library.handouts[handout], workspace.localizer(lang), workspace.library)
-        lists = [b["items"] for s in view["sections"] if s["role"] == "questions" for b in s["blocks"] if b["items"]]
-        assert lists, f"{handout}: no questions section"
-        # every word of every question, in letters only (Arabic lines come back in visual word order; a word
-        # with a lam-alef ligature is left out: pdfium reads the ligature back as alef alone)
-        words = {letters(w) for item in lists[0] for w in re.findall(r"\w+", re.sub(r"<[^>]+>", "", str(item)))
-                 if not re.search("ل[اأإآ]", w)} - {""}
+        lists = [(s["role"], b["items"]) for s in view["sections"] if s["role"] in ("questions", "actions")
+                 for b in s["blocks"] if b["items"] and len(b["items"]) > 1]
+        assert any(role == "questions" for role, _ in lists), f"{handout}: no questions section"
         doc = pdfium.PdfDocument(path)
         columns = []
         for p in range(len(doc)):
@@ -136,11 +133,16 @@ def test_questions_to_ask_stay_together_in_one_column(sample, workspace, project
             for left, right in ((0, width / 2), (width / 2, width)):
                 columns.append(letters(doc[p].get_textpage().get_text_bounded(left=left, bottom=0, right=right,
                                                                                top=height)))
-        # one column holds them all: at least 90% of their words (an extractor may lose a word of Arabic; a list
-        # split in two leaves each column well short of that)
-        best = max(sum(w in column for w in words) for column in columns)
-        if best < 0.9 * len(words):
-            problems.append(f"{name(path)}: no one column holds all the questions ({best} of {len(words)} words)")
+        for role, items in lists:
+            # every word of every item, in letters only (Arabic lines come back in visual word order; a word
+            # with a lam-alef ligature is left out: pdfium reads the ligature back as alef alone)
+            words = {letters(w) for item in items for w in re.findall(r"\w+", re.sub(r"<[^>]+>", "", str(item)))
+                     if not re.search("ل[اأإآ]", w)} - {""}
+            # one column holds them all: at least 90% of their words (an extractor may lose a word of Arabic; a
+            # list split in two leaves each column well short of that)
+            best = max(sum(w in column for w in words) for column in columns)
+            if best < 0.9 * len(words):
+                problems.append(f"{name(path)}: no one column holds the whole {role} list ({best} of {len(words)} words)")
     assert not problems, "\n".join(problems)
 
 
