@@ -297,3 +297,14 @@ def test_both_sides_carry_the_urgent_band(cards):
             samples = [img.getpixel((_px(x), row)) for x in (20, 40, 60, 80)]
             for got in samples:
                 assert all(abs(a - b) <= 6 for a, b in zip(got, want)), f"{lang} page {n + 1}: {got} is not {red}"
+
+
+def test_a_right_to_left_back_prints_the_clinic_phone_number_in_order(cards):
+    """On an Arabic back the number's digit groups read left to right, as dialled ('+1 555 010 0000',
+    not '0000 010 555 1+'), and nothing is drawn for the mark that keeps them so."""
+    doc = _doc(cards / "ar" / "pancreatic-nets-card-id-1.pdf")
+    tp = doc[1].get_textpage()
+    chars = [(tp.get_charbox(i), tp.get_text_range(i, 1)) for i in range(tp.count_chars())]
+    digits = sorted((box[0], ch) for box, ch in chars if ch in "+0123456789")
+    assert "".join(ch for _, ch in digits) == "+15550100000"
+    assert "\u200e" not in tp.get_text_range()

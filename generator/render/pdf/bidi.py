@@ -72,7 +72,7 @@ def visual_runs(texts: list[str], mirrored=None) -> list[tuple[int, str]]:
     out: list[tuple[int, list[str]]] = []
     for ch, i in zip(visual, order):
         j = source[i]
-        if j < 0:  # an LRM fence
+        if j < 0 or ch == _LRM:  # an LRM fence, or a mark in the text (a format character: never drawn)
             continue
         run = owner[j]
         if mirrored is not None and ch != fenced[i] and i in around_rtl:
