@@ -97,5 +97,10 @@ approve-visuals: fonts
 bench: fonts
 	@$(PY) bench/run.py
 
+## bench-cold: only the cold start of `make bench`: a fresh clone's venv, fonts and build, timed per stage
+.PHONY: bench-cold
+bench-cold: $(STAMP)
+	@$(PY) bench/run.py --cold
+
 clean:
 	rm -rf output/*.pdf output/*/ output/manifest.json .cache
