@@ -142,7 +142,7 @@ class Workspace:
             try:
                 result = draw(xml, self.fonts(job.lang), logo)
                 if knob == "spacing":
-                    result = _written(self._fill_pages(job, handout, value, result), self.fonts(job.lang), logo)
+                    result = self._fill_pages(job, handout, value, result)
                 return result.pdf, result.pages
             except Overflow as exc:
                 if value - step < limit - 1e-9:
@@ -176,7 +176,7 @@ class Workspace:
             xml = layout_xml(job.product, job.paper, handout, self.localizer(job.lang), self.library, self.clinic,
                              {**self.options, **options})
             try:
-                return _trial(xml, self.fonts(job.lang), frozenset([self.clinic.logo]) if self.clinic.logo else frozenset())
+                return render(xml, self.fonts(job.lang), frozenset([self.clinic.logo]) if self.clinic.logo else frozenset())
             except Overflow:
                 return None
 
@@ -254,7 +254,7 @@ class Workspace:
                 options["headline_mm"] = headline_mm
             xml = layout_xml("poster", job.paper, handout, self.localizer(job.lang), self.library, self.clinic, options)
             try:
-                return _trial(xml, self.fonts(job.lang), logo)
+                return render(xml, self.fonts(job.lang), logo)
             except Overflow as exc:
                 return exc
 
@@ -287,24 +287,7 @@ class Workspace:
             tried = attempt(scale, compact, headline_mm, slack=1.0 - fill)
             if not isinstance(tried, Overflow):
                 result = tried
-        result = _written(result, self.fonts(job.lang), logo)
         return result.pdf, result.pages
-
-
-def _trial(xml: str, fonts, logo):
-    """A trial layout of a ladder: measured (pages, fill, Overflow) without writing its PDF; the one kept
-    is written by _written(), from the same layout XML, so its bytes are those a plain render gives."""
-    from generator.render.pdf.document import measure
-
-    result = measure(xml, fonts, logo)
-    result.layout = xml
-    return result
-
-
-def _written(result, fonts, logo):
-    from generator.render.pdf import render
-
-    return render(result.layout, fonts, logo) if not result.pdf and getattr(result, "layout", None) else result
 
 
 _WORKSPACE: Workspace | None = None

@@ -847,7 +847,6 @@ class Renderer:
         buf = io.BytesIO()
         late = self._late
         max_pages = self.max_pages
-        measuring = _MEASURING[0]
         bleed, width, height = self.bleed, self.width, self.height
         first_font = self.fonts.primary["regular"]
         tagger = self.tagger = Tagger(r.get("lang"))
@@ -906,8 +905,6 @@ class Renderer:
                     Canvas.showPage(self)
                 for _page, key, title, _left, _top in tagger.outline:
                     self.addOutlineEntry(title, key, level=0)
-                if measuring:  # a trial layout (measure()): pages and fill are known; no PDF is written
-                    return
                 _finish(self, tagger, total, r)
                 Canvas.save(self)
 
@@ -965,20 +962,6 @@ def substitute_text(el: ET.Element, values: dict) -> ET.Element:
                     value = value.replace(k, v)
                 setattr(node, attr, value)
     return copy
-
-
-_MEASURING = [False]
-
-
-def measure(xml: str, fonts: FontStack, images: frozenset = frozenset()) -> Result:
-    """render() for a trial layout: the same pages, fill and Overflow (footers and fixed boxes are still
-    drawn), but no PDF is written (Result.pdf is empty; no structure tree, metadata or serialization, about
-    a tenth of a render). The build renders the layout it keeps with render()."""
-    _MEASURING[0] = True
-    try:
-        return render(xml, fonts, images)
-    finally:
-        _MEASURING[0] = False
 
 
 def render(xml: str, fonts: FontStack, images: frozenset = frozenset()) -> Result:
