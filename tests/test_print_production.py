@@ -49,7 +49,8 @@ def _occurrences(page, needle: str) -> list[tuple[float, float]]:
 
 
 def _paths(page) -> list[tuple[float, float, float, float]]:
-    """Bounds of the paths drawn in dark neutral ink (marks are; a card's red band outline and white pictogram are not)."""
+    """Bounds of the paths drawn in dark neutral ink (marks are; a card's red band outline and white pictogram are not).
+    Neutral within a few levels: a CMYK grey (K only) reads back from pdfium as, e.g., (108, 109, 112)."""
     import ctypes
 
     import pypdfium2.raw as raw
@@ -57,7 +58,7 @@ def _paths(page) -> list[tuple[float, float, float, float]]:
     def neutral(obj) -> bool:
         r, g, b, a = (ctypes.c_uint() for _ in range(4))
         raw.FPDFPageObj_GetStrokeColor(obj.raw, r, g, b, a)
-        return r.value == g.value == b.value < 128
+        return max(r.value, g.value, b.value) - min(r.value, g.value, b.value) <= 8 and max(r.value, g.value, b.value) < 128
 
     return [obj.get_bounds() for obj in page.get_objects(filter=(raw.FPDF_PAGEOBJ_PATH,)) if neutral(obj)]
 

@@ -133,6 +133,7 @@ def _write_pack(settings, ws, manifest, lang: str, pack_paper: str, jobs) -> Pac
 def _cover(settings, ws, lang: str, pack_paper: str, parts: list[dict]) -> tuple[bytes, int]:
     """The cover, rendered until the page numbers it lists agree with its own length."""
     from generator.layout import ENV, MM, PAPERS
+    from generator.layout.theme import load_theme
     from generator.render.pdf import render
     from generator.review import summary_context
 
@@ -157,7 +158,7 @@ def _cover(settings, ws, lang: str, pack_paper: str, parts: list[dict]) -> tuple
             "source_language": lang == "en", "_": loc.gettext, "gettext": loc.gettext, "pgettext": loc.pgettext,
             "ngettext": loc.ngettext, "options": {"bleed": 0, "crop_marks": False, "cmyk": False, **ws.options},
             "mm": MM, "parts": rows, "pack_paper": pack_paper, "language_name": _language_name(lang),
-            "reviewed_parts": reviewed_parts,
+            "reviewed_parts": reviewed_parts, "theme": load_theme(),
         }
         xml = ENV.get_template("print-pack-cover.xml.j2").render(context)
         logo = frozenset([ws.clinic.logo]) if ws.clinic.logo else frozenset()
