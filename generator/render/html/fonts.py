@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass
 from functools import cache
 
+from generator.render.html.cache import store
 from generator.render.pdf import fonts as pdf_fonts
 
 # Characters every subset keeps: spaces, joiners and marks a shaper needs whatever the script.
@@ -54,7 +55,6 @@ def _subset(script: str, style: str, codepoints: set[int]) -> bytes:
     """The WOFF2 subset, from the cache beside the prepared fonts when the same font and characters
     were subset before (a rebuild of the site reuses every font whose text did not change)."""
     import hashlib
-    import os
 
     source = pdf_fonts.prepared_path(script, style)
     key = hashlib.sha256(f"{RECIPE}|{source.name}|{','.join(map(str, sorted(codepoints)))}".encode()).hexdigest()
@@ -62,13 +62,7 @@ def _subset(script: str, style: str, codepoints: set[int]) -> bytes:
     if cached.is_file():
         return cached.read_bytes()
     data = _make_subset(source, codepoints)
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, cached)
-    except OSError:
-        pass  # a read-only cache: the site is still built, only slower next time
+    store(cached, data)
     return data
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from generator.render.html.cache import store
+
 THUMB_WIDTH = 240  # pixels: sharp at 120 CSS pixels on a phone's 2x screen
 
 
 def thumbnail(pdf: Path, width: int = THUMB_WIDTH, digest: str | None = None) -> tuple[bytes, int, int]:
     """(WebP bytes, width, height) of the first page of `pdf`. With the PDF's SHA-256 (`digest`, from the
     manifest) the picture is kept in the font cache's folder and reused while the PDF is unchanged."""
-    import os
-
     from generator.render.pdf.fonts import cache_dir
 
     cached = cache_dir().parent / "thumbs" / f"{digest}-{width}.webp" if digest else None
@@ -24,13 +24,7 @@ def thumbnail(pdf: Path, width: int = THUMB_WIDTH, digest: str | None = None) ->
             return data, im.width, im.height
     data, w, h = _render(pdf, width)
     if cached:
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, cached)
-        except OSError:
-            pass
+        store(cached, data)
     return data, w, h
 
 
