@@ -9,6 +9,16 @@ import pytest
 
 PROJECT = Path(__file__).resolve().parent.parent
 
+# A clinic file with every field filled, for tests of what a named clinic prints.
+CLINIC = """\
+[clinic]
+name = "Riverside NET Clinic"
+phone = "+1 555 010 0000"
+website = "https://www.example.org"
+address = "1 River Road"
+resources_url = "https://www.example.org/net"
+"""
+
 
 @pytest.fixture(scope="session")
 def project() -> Path:

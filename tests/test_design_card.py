@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PROJECT
+from tests.conftest import CLINIC, PROJECT
 
 MM = 72 / 25.4
 ID1 = (85.6 * MM, 54 * MM)
@@ -23,14 +23,6 @@ SAFE_MM = 4.0
 DPI = 300
 PX = 25.4 / DPI  # one pixel at DPI, in mm: anti-aliasing of ink placed exactly at 4 mm
 BLANK = 235  # a pixel at least this light (0-255 grey) is paper
-CLINIC = """\
-[clinic]
-name = "Riverside NET Clinic"
-phone = "+1 555 010 0000"
-website = "https://www.example.org"
-address = "1 River Road"
-resources_url = "https://www.example.org/net"
-"""
 
 
 def _shipped() -> list[str]:

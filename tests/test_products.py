@@ -11,17 +11,7 @@ from pypdf import PdfReader
 from generator.build import Settings, build
 from generator.layout import MM, PAPERS
 
-from .conftest import PROJECT, pdf_text
-
-CLINIC = """\
-[clinic]
-name = "Riverside NET Clinic"
-phone = "+1 555 010 0000"
-website = "https://www.example.org"
-address = "1 River Road"
-resources_url = "https://www.example.org/net"
-"""
-
+from .conftest import CLINIC, PROJECT, pdf_text
 
 @pytest.fixture(scope="module")
 def products(tmp_path_factory):
